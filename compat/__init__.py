@@ -1,0 +1,61 @@
+"""twilio-compat: Twilio's 2008-08-01 and 2010-04-01 SMS APIs behind one message model.
+
+Public names are re-exported here; submodules hold the details.
+"""
+
+from __future__ import annotations
+
+from compat.errors import (
+    ApiError,
+    BodyTooLong,
+    CompatError,
+    ConfigurationError,
+    ConnectError,
+    HostileDocument,
+    InvalidParameter,
+    InvalidPhoneNumber,
+    MalformedDocument,
+    ReadError,
+    RequestError,
+    ResponseError,
+    TransportError,
+    UnexpectedDocument,
+    UnsupportedOperation,
+)
+from compat.model import (
+    Direction,
+    ListQuery,
+    Message,
+    MessagePage,
+    MessageUpdate,
+    NewMessage,
+    Status,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApiError",
+    "BodyTooLong",
+    "CompatError",
+    "ConfigurationError",
+    "ConnectError",
+    "Direction",
+    "HostileDocument",
+    "InvalidParameter",
+    "InvalidPhoneNumber",
+    "ListQuery",
+    "MalformedDocument",
+    "Message",
+    "MessagePage",
+    "MessageUpdate",
+    "NewMessage",
+    "ReadError",
+    "RequestError",
+    "ResponseError",
+    "Status",
+    "TransportError",
+    "UnexpectedDocument",
+    "UnsupportedOperation",
+    "__version__",
+]

@@ -1,0 +1,490 @@
+"""The one message model both API generations map onto.
+
+Rules this module keeps:
+
+* The model knows no wire. No element names, no JSON keys, no number rendering: the backends own those.
+* Every class is a frozen ``attrs`` class; change one with :func:`attrs.evolve`.
+* Datetimes are timezone-aware (a naive datetime is refused); money is :class:`~decimal.Decimal`.
+* Twilio's status and direction strings are open-ended: :class:`Status` and :class:`Direction` name the
+  known values, and an unknown string becomes a pseudo-member that keeps the exact string
+  (``Status("carrier-held").known is False``). Nothing is ever lost.
+* Bad values raise :class:`~compat.errors.InvalidParameter` (a ``ValueError``) naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs
+
+from compat import phone
+from compat.errors import ApiError, InvalidParameter
+
+__all__ = [
+    "AddressRetention",
+    "ApiError",
+    "ContentRetention",
+    "Direction",
+    "ListQuery",
+    "Message",
+    "MessagePage",
+    "MessageUpdate",
+    "NewMessage",
+    "Status",
+]
+
+MESSAGE_SID = re.compile(r"\A(SM|MM)[0-9a-fA-F]{32}\Z")
+ACCOUNT_SID = re.compile(r"\AAC[0-9a-fA-F]{32}\Z")
+SERVICE_SID = re.compile(r"\AMG[0-9a-fA-F]{32}\Z")
+APPLICATION_SID = re.compile(r"\AAP[0-9a-fA-F]{32}\Z")
+CONTENT_SID = re.compile(r"\AHX[0-9a-fA-F]{32}\Z")
+
+_E = TypeVar("_E", bound="_OpenEnum")
+
+
+class _OpenEnum(str, enum.Enum):
+    """A string enum that also carries values it does not know, as pseudo-members."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str) or not value:
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value.upper().replace("-", "_")
+        member._value_ = value
+        return member
+
+    @property
+    def known(self) -> bool:
+        """True for the values Twilio documents, False for a carried unknown string."""
+        return self._value_ in type(self)._value2member_map_
+
+    def __str__(self) -> str:
+        return str(self._value_)
+
+    def __repr__(self) -> str:
+        marker = "" if self.known else " (unknown)"
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}{marker}>"
+
+    def __hash__(self) -> int:
+        return hash(self._value_)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return str.__eq__(self, other)
+        return NotImplemented
+
+
+class Status(_OpenEnum):
+    """A message's status. 2008 knows queued, sending, sent and failed; 2010 adds the rest."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    RECEIVING = "receiving"
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    SCHEDULED = "scheduled"
+    READ = "read"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    CANCELED = "canceled"
+
+
+class Direction(_OpenEnum):
+    """Which way a message went. 2008 encodes it in the ``Flags`` bitmask instead."""
+
+    INBOUND = "inbound"
+    OUTBOUND_API = "outbound-api"
+    OUTBOUND_CALL = "outbound-call"
+    OUTBOUND_REPLY = "outbound-reply"
+
+
+class ContentRetention(str, enum.Enum):
+    RETAIN = "retain"
+    DISCARD = "discard"
+
+
+class AddressRetention(str, enum.Enum):
+    RETAIN = "retain"
+    OBFUSCATE = "obfuscate"
+
+
+def _open_enum(kind: type[_E]) -> Any:
+    def convert(value: object) -> _E | None:
+        if value is None or isinstance(value, kind):
+            return value
+        if isinstance(value, str) and value:
+            return kind(value)
+        raise InvalidParameter(f"{kind.__name__} must be a non-empty string, got {value!r}")
+
+    return convert
+
+
+def _closed_enum(kind: type[enum.Enum]) -> Any:
+    def convert(value: object) -> Any:
+        if value is None or isinstance(value, kind):
+            return value
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in kind)
+            raise InvalidParameter(
+                f"{kind.__name__} must be one of {allowed}; got {value!r}"
+            ) from None
+
+    return convert
+
+
+def _optional_decimal(value: object) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidParameter(f"a price must be a decimal string or number, got {value!r}")
+    try:
+        result = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidParameter(f"{value!r} is not a decimal number") from None
+    if not result.is_finite():
+        raise InvalidParameter(f"{value!r} is not a finite decimal number")
+    return result
+
+
+def _optional_count(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InvalidParameter(f"a count must be an integer, got {value!r}")
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    if isinstance(value, int) and value >= 0:
+        return value
+    raise InvalidParameter(f"a count must be a non-negative integer, got {value!r}")
+
+
+def _optional_int(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InvalidParameter(f"expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value):
+        return int(value)
+    raise InvalidParameter(f"expected an integer, got {value!r}")
+
+
+def _str_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidParameter(f"expected strings, got {item!r}")
+    return items
+
+
+def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dt.datetime):
+        raise InvalidParameter(
+            f"{attribute.name} must be a datetime, got {type(value).__name__}",
+            parameter=attribute.name,
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidParameter(
+            f"{attribute.name} must be timezone-aware, got naive {value.isoformat()}",
+            parameter=attribute.name,
+        )
+
+
+def _optional_str(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidParameter(
+            f"{attribute.name} must be a string, got {type(value).__name__}",
+            parameter=attribute.name,
+        )
+
+
+def _sid(pattern: re.Pattern[str], *, optional: bool) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, str) or not pattern.match(value):
+            raise InvalidParameter(
+                f"{attribute.name} {value!r} does not match {pattern.pattern[2:-2]}",
+                parameter=attribute.name,
+            )
+
+    return check
+
+
+def _optional_number(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidParameter(f"a phone number must be a string, got {type(value).__name__}")
+    return phone.normalize(value)
+
+
+def _required_number(field: str) -> Any:
+    def convert(value: object) -> str:
+        if not isinstance(value, str):
+            raise InvalidParameter(
+                f"{field} must be a string, got {type(value).__name__}", parameter=field
+            )
+        return phone.normalize(value, field=field)
+
+    return convert
+
+
+def _optional_number_for(field: str) -> Any:
+    def convert(value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise InvalidParameter(
+                f"{field} must be a string, got {type(value).__name__}", parameter=field
+            )
+        return phone.normalize(value, field=field)
+
+    return convert
+
+
+@attrs.frozen(kw_only=True)
+class Message:
+    """A message as either API generation reports it, in plain Python values.
+
+    Fields a dialect cannot carry are ``None`` (or empty) after parsing that dialect.
+    """
+
+    sid: str = attrs.field(validator=_sid(MESSAGE_SID, optional=False))
+    account_sid: str = attrs.field(validator=_sid(ACCOUNT_SID, optional=False))
+    to: str | None = attrs.field(default=None, validator=_optional_str)
+    from_: str | None = attrs.field(default=None, validator=_optional_str)
+    body: str | None = attrs.field(default=None, validator=_optional_str)
+    status: Status = attrs.field(default=Status.QUEUED, converter=_open_enum(Status))
+    direction: Direction | None = attrs.field(default=None, converter=_open_enum(Direction))
+    date_created: dt.datetime | None = attrs.field(default=None, validator=_aware)
+    date_updated: dt.datetime | None = attrs.field(default=None, validator=_aware)
+    date_sent: dt.datetime | None = attrs.field(default=None, validator=_aware)
+    price: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    price_unit: str | None = attrs.field(default=None, validator=_optional_str)
+    num_segments: int | None = attrs.field(default=None, converter=_optional_count)
+    num_media: int | None = attrs.field(default=None, converter=_optional_count)
+    error_code: int | None = attrs.field(default=None, converter=_optional_int)
+    error_message: str | None = attrs.field(default=None, validator=_optional_str)
+    messaging_service_sid: str | None = attrs.field(
+        default=None, validator=_sid(SERVICE_SID, optional=True)
+    )
+    api_version: str | None = attrs.field(default=None, validator=_optional_str)
+    uri: str | None = attrs.field(default=None, validator=_optional_str)
+    media_urls: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+
+
+_VALIDITY_RANGE = range(1, 36001)
+
+
+@attrs.frozen(kw_only=True)
+class NewMessage:
+    """What a caller sends: validated and normalized on construction.
+
+    ``to`` and ``from_`` are normalized with :func:`compat.phone.normalize` (region US), so national
+    formats such as ``"(555) 867-5309"`` become E.164. A sender (``from_`` or
+    ``messaging_service_sid``) and content (``body``, ``media_urls`` or ``content_sid``) are required.
+    Dialect limits (body length, media support) are the backend's to enforce, not the model's.
+    """
+
+    to: str = attrs.field(converter=_required_number("To"))
+    from_: str | None = attrs.field(default=None, converter=_optional_number_for("From"))
+    messaging_service_sid: str | None = attrs.field(
+        default=None, validator=_sid(SERVICE_SID, optional=True)
+    )
+    body: str | None = attrs.field(default=None, validator=_optional_str)
+    media_urls: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    status_callback: str | None = attrs.field(default=None, validator=_optional_str)
+    application_sid: str | None = attrs.field(
+        default=None, validator=_sid(APPLICATION_SID, optional=True)
+    )
+    content_sid: str | None = attrs.field(default=None, validator=_sid(CONTENT_SID, optional=True))
+    content_variables: str | None = attrs.field(default=None, validator=_optional_str)
+    validity_period: int | None = attrs.field(default=None, converter=_optional_int)
+    max_price: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    provide_feedback: bool | None = None
+    force_delivery: bool | None = None
+    smart_encoded: bool | None = None
+    shorten_urls: bool | None = None
+    send_as_mms: bool | None = None
+    attempt: int | None = attrs.field(default=None, converter=_optional_int)
+    content_retention: ContentRetention | None = attrs.field(
+        default=None, converter=_closed_enum(ContentRetention)
+    )
+    address_retention: AddressRetention | None = attrs.field(
+        default=None, converter=_closed_enum(AddressRetention)
+    )
+    send_at: dt.datetime | None = attrs.field(default=None, validator=_aware)
+    schedule_type: str | None = attrs.field(default=None, validator=_optional_str)
+    persistent_action: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    fallback_from: str | None = attrs.field(default=None, converter=_optional_number)
+
+    def __attrs_post_init__(self) -> None:
+        if self.from_ is None and self.messaging_service_sid is None:
+            raise InvalidParameter(
+                "a sender is required: give from_ or messaging_service_sid", parameter="From"
+            )
+        if not self.body and not self.media_urls and self.content_sid is None:
+            raise InvalidParameter(
+                "content is required: give body, media_urls or content_sid", parameter="Body"
+            )
+        if len(self.media_urls) > 10:
+            raise InvalidParameter(
+                f"at most 10 media URLs, got {len(self.media_urls)}", parameter="MediaUrl"
+            )
+        if self.validity_period is not None and self.validity_period not in _VALIDITY_RANGE:
+            raise InvalidParameter(
+                f"validity_period must be 1..36000 seconds, got {self.validity_period}",
+                parameter="ValidityPeriod",
+            )
+        if self.schedule_type not in (None, "fixed"):
+            raise InvalidParameter(
+                f"schedule_type must be 'fixed', got {self.schedule_type!r}",
+                parameter="ScheduleType",
+            )
+        if (self.schedule_type is None) != (self.send_at is None):
+            raise InvalidParameter(
+                "schedule_type='fixed' and send_at go together", parameter="SendAt"
+            )
+        for name in ("provide_feedback", "force_delivery", "smart_encoded", "shorten_urls",
+                     "send_as_mms"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, bool):
+                raise InvalidParameter(f"{name} must be a bool, got {value!r}", parameter=name)
+
+
+def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, dt.datetime):
+        _aware(_instance, attribute, value)
+    elif not isinstance(value, dt.date):
+        raise InvalidParameter(
+            f"{attribute.name} must be a date or an aware datetime, got {value!r}",
+            parameter=attribute.name,
+        )
+
+
+def _optional_page_size(value: object) -> int | None:
+    size = _optional_int(value)
+    if size is not None and not 1 <= size <= 1000:
+        raise InvalidParameter(f"page_size must be 1..1000, got {size}", parameter="PageSize")
+    return size
+
+
+def _optional_page(value: object) -> int | None:
+    page = _optional_int(value)
+    if page is not None and page < 0:
+        raise InvalidParameter(f"page must be 0 or more, got {page}", parameter="Page")
+    return page
+
+
+@attrs.frozen(kw_only=True)
+class ListQuery:
+    """Filters and paging for a list request.
+
+    ``date_sent`` matches one day; ``date_sent_before`` / ``date_sent_after`` are inclusive bounds
+    (the wire's ``DateSent<`` and ``DateSent>``). Numbers are normalized like :class:`NewMessage`'s.
+    """
+
+    to: str | None = attrs.field(default=None, converter=_optional_number_for("To"))
+    from_: str | None = attrs.field(default=None, converter=_optional_number_for("From"))
+    date_sent: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    date_sent_before: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    date_sent_after: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    page_size: int | None = attrs.field(default=None, converter=_optional_page_size)
+    page: int | None = attrs.field(default=None, converter=_optional_page)
+    page_token: str | None = attrs.field(default=None, validator=_optional_str)
+
+
+@attrs.frozen(kw_only=True)
+class MessageUpdate:
+    """An update the 2010 API allows: redact the body (``body=""``) or cancel (``status=canceled``)."""
+
+    body: str | None = attrs.field(default=None, validator=_optional_str)
+    status: Status | None = attrs.field(default=None, converter=_open_enum(Status))
+
+    def __attrs_post_init__(self) -> None:
+        if self.body is None and self.status is None:
+            raise InvalidParameter("an update needs body='' or status='canceled'")
+        if self.body not in (None, ""):
+            raise InvalidParameter(
+                "the body can only be redacted (set to ''), not replaced", parameter="Body"
+            )
+        if self.status not in (None, Status.CANCELED):
+            raise InvalidParameter(
+                f"status can only be set to 'canceled', got {self.status!s}", parameter="Status"
+            )
+
+
+def _nonnegative(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidParameter(
+            f"{attribute.name} must be a non-negative integer, got {value!r}",
+            parameter=attribute.name,
+        )
+
+
+def _messages(value: Iterable[Message]) -> tuple[Message, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Message):
+            raise InvalidParameter(f"a page holds Message objects, got {type(item).__name__}")
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class MessagePage:
+    """One page of a list: its messages and the paging facts the dialect gave.
+
+    ``page`` is zero-based. ``total``, ``num_pages`` and ``last_page_uri`` exist only in the 2008 and
+    legacy 2010 SMS dialects; URIs are paths relative to the API host.
+    """
+
+    items: tuple[Message, ...] = attrs.field(converter=_messages)
+    page: int = attrs.field(default=0, validator=_nonnegative)
+    page_size: int = attrs.field(default=50, validator=_nonnegative)
+    start: int = attrs.field(default=0, validator=_nonnegative)
+    end: int = attrs.field(default=0, validator=_nonnegative)
+    total: int | None = attrs.field(default=None, validator=_nonnegative)
+    num_pages: int | None = attrs.field(default=None, validator=_nonnegative)
+    uri: str | None = attrs.field(default=None, validator=_optional_str)
+    first_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
+    next_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
+    previous_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
+    last_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def has_next(self) -> bool:
+        """Whether another page follows, by the URIs or else by the page count."""
+        if self.next_page_uri:
+            return True
+        if self.num_pages is not None:
+            return self.page + 1 < self.num_pages
+        return False

@@ -1,0 +1,18 @@
+"""Shared test set-up: Hypothesis profiles.
+
+``ci`` (selected when the CI environment variable is set) keeps property tests quick; ``thorough``
+runs many more examples: ``HYPOTHESIS_PROFILE=thorough pytest``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=60, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=150, deadline=None)
+settings.register_profile(
+    "thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
