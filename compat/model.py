@@ -143,6 +143,29 @@ def _closed_enum(kind: type[enum.Enum]) -> Any:
     return convert
 
 
+def _to_status(value: object) -> Status:
+    result = _open_enum(Status)(value)
+    if result is None:
+        raise InvalidParameter("status is required")
+    return result  # type: ignore[no-any-return]
+
+
+def _to_optional_status(value: object) -> Status | None:
+    return _open_enum(Status)(value)  # type: ignore[no-any-return]
+
+
+def _to_direction(value: object) -> Direction | None:
+    return _open_enum(Direction)(value)  # type: ignore[no-any-return]
+
+
+def _to_content_retention(value: object) -> ContentRetention | None:
+    return _closed_enum(ContentRetention)(value)  # type: ignore[no-any-return]
+
+
+def _to_address_retention(value: object) -> AddressRetention | None:
+    return _closed_enum(AddressRetention)(value)  # type: ignore[no-any-return]
+
+
 def _optional_decimal(value: object) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         return value
@@ -237,28 +260,24 @@ def _optional_number(value: object) -> str | None:
     return phone.normalize(value)
 
 
-def _required_number(field: str) -> Any:
-    def convert(value: object) -> str:
-        if not isinstance(value, str):
-            raise InvalidParameter(
-                f"{field} must be a string, got {type(value).__name__}", parameter=field
-            )
-        return phone.normalize(value, field=field)
-
-    return convert
+def _number_for(field: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidParameter(
+            f"{field} must be a string, got {type(value).__name__}", parameter=field
+        )
+    return phone.normalize(value, field=field)
 
 
-def _optional_number_for(field: str) -> Any:
-    def convert(value: object) -> str | None:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise InvalidParameter(
-                f"{field} must be a string, got {type(value).__name__}", parameter=field
-            )
-        return phone.normalize(value, field=field)
+def _to_number(value: object) -> str:
+    return _number_for("To", value)
 
-    return convert
+
+def _to_optional_number(value: object) -> str | None:
+    return None if value is None else _number_for("To", value)
+
+
+def _from_optional_number(value: object) -> str | None:
+    return None if value is None else _number_for("From", value)
 
 
 @attrs.frozen(kw_only=True)
@@ -273,8 +292,8 @@ class Message:
     to: str | None = attrs.field(default=None, validator=_optional_str)
     from_: str | None = attrs.field(default=None, validator=_optional_str)
     body: str | None = attrs.field(default=None, validator=_optional_str)
-    status: Status = attrs.field(default=Status.QUEUED, converter=_open_enum(Status))
-    direction: Direction | None = attrs.field(default=None, converter=_open_enum(Direction))
+    status: Status = attrs.field(default=Status.QUEUED, converter=_to_status)
+    direction: Direction | None = attrs.field(default=None, converter=_to_direction)
     date_created: dt.datetime | None = attrs.field(default=None, validator=_aware)
     date_updated: dt.datetime | None = attrs.field(default=None, validator=_aware)
     date_sent: dt.datetime | None = attrs.field(default=None, validator=_aware)
@@ -305,8 +324,8 @@ class NewMessage:
     Dialect limits (body length, media support) are the backend's to enforce, not the model's.
     """
 
-    to: str = attrs.field(converter=_required_number("To"))
-    from_: str | None = attrs.field(default=None, converter=_optional_number_for("From"))
+    to: str = attrs.field(converter=_to_number)
+    from_: str | None = attrs.field(default=None, converter=_from_optional_number)
     messaging_service_sid: str | None = attrs.field(
         default=None, validator=_sid(SERVICE_SID, optional=True)
     )
@@ -327,10 +346,10 @@ class NewMessage:
     send_as_mms: bool | None = None
     attempt: int | None = attrs.field(default=None, converter=_optional_int)
     content_retention: ContentRetention | None = attrs.field(
-        default=None, converter=_closed_enum(ContentRetention)
+        default=None, converter=_to_content_retention
     )
     address_retention: AddressRetention | None = attrs.field(
-        default=None, converter=_closed_enum(AddressRetention)
+        default=None, converter=_to_address_retention
     )
     send_at: dt.datetime | None = attrs.field(default=None, validator=_aware)
     schedule_type: str | None = attrs.field(default=None, validator=_optional_str)
@@ -405,8 +424,8 @@ class ListQuery:
     (the wire's ``DateSent<`` and ``DateSent>``). Numbers are normalized like :class:`NewMessage`'s.
     """
 
-    to: str | None = attrs.field(default=None, converter=_optional_number_for("To"))
-    from_: str | None = attrs.field(default=None, converter=_optional_number_for("From"))
+    to: str | None = attrs.field(default=None, converter=_to_optional_number)
+    from_: str | None = attrs.field(default=None, converter=_from_optional_number)
     date_sent: dt.date | None = attrs.field(default=None, validator=_optional_date)
     date_sent_before: dt.date | None = attrs.field(default=None, validator=_optional_date)
     date_sent_after: dt.date | None = attrs.field(default=None, validator=_optional_date)
@@ -420,7 +439,7 @@ class MessageUpdate:
     """An update the 2010 API allows: redact the body (``body=""``) or cancel (``status=canceled``)."""
 
     body: str | None = attrs.field(default=None, validator=_optional_str)
-    status: Status | None = attrs.field(default=None, converter=_open_enum(Status))
+    status: Status | None = attrs.field(default=None, converter=_to_optional_status)
 
     def __attrs_post_init__(self) -> None:
         if self.body is None and self.status is None:

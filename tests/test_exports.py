@@ -1,0 +1,51 @@
+"""The public surface: everything exported exists, and the errors form the documented tree."""
+
+from __future__ import annotations
+
+import inspect
+
+import compat
+import compat.errors as errors
+
+
+def test_every_exported_name_exists_and_belongs_to_compat() -> None:
+    for name in compat.__all__:
+        value = getattr(compat, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert value.__module__.startswith("compat."), name
+
+
+def test_every_error_is_a_compat_error_and_drawn_in_the_docstring() -> None:
+    doc = errors.__doc__ or ""
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.CompatError)
+        assert name in doc, f"{name} is missing from the tree in compat.errors' docstring"
+
+
+def test_error_branches() -> None:
+    assert issubclass(errors.InvalidPhoneNumber, errors.RequestError)
+    assert issubclass(errors.BodyTooLong, errors.RequestError)
+    assert issubclass(errors.UnsupportedOperation, errors.RequestError)
+    assert issubclass(errors.HostileDocument, errors.ResponseError)
+    assert issubclass(errors.ConnectError, errors.TransportError)
+    assert issubclass(errors.ReadError, errors.TransportError)
+    assert not issubclass(errors.ApiError, errors.RequestError)
+
+
+def test_api_error_names_the_request_and_compares_by_content() -> None:
+    error = errors.ApiError(400, "Message body is required.", 21602,
+                            "https://www.twilio.com/docs/errors/21602")
+    located = error.with_request("POST", "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json")
+    assert located == error
+    assert located.method == "POST"
+    assert "21602" in str(located)
+    assert "POST https://api.twilio.com" in str(located)
+    assert errors.ApiError(404, "x") != errors.ApiError(404, "y")
+
+
+def test_invalid_phone_number_names_value_and_field() -> None:
+    error = errors.InvalidPhoneNumber("ACME!!", "not a number", field="To")
+    assert "ACME!!" in str(error)
+    assert "'To'" in str(error)
+    assert isinstance(error, ValueError)

@@ -1,0 +1,135 @@
+"""The hardened XML parser refuses hostile documents with compat errors and reads no file."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compat._xml import parse_xml
+from compat.errors import HostileDocument, MalformedDocument, ResponseError
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol9 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+]>
+<TwilioResponse><SMSMessage><Body>&lol9;</Body></SMSMessage></TwilioResponse>"""
+
+QUADRATIC = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "' + b"x" * 50_000 + b'">]><r>'
+    + b"&a;" * 10_000
+    + b"</r>"
+)
+
+XXE_FILE = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<TwilioResponse><SMSMessage><Body>&xxe;</Body></SMSMessage></TwilioResponse>"""
+
+EXTERNAL_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE TwilioResponse SYSTEM "file:///etc/passwd">
+<TwilioResponse/>"""
+
+NETWORK_DTD = b"""<?xml version="1.0"?>
+<!DOCTYPE TwilioResponse PUBLIC "-//X//Y" "http://127.0.0.1:9/evil.dtd">
+<TwilioResponse/>"""
+
+PARAMETER_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]><r/>"""
+
+
+@pytest.mark.parametrize(
+    "document",
+    [BILLION_LAUGHS, QUADRATIC, XXE_FILE, EXTERNAL_DTD, NETWORK_DTD, PARAMETER_ENTITY],
+    ids=["billion-laughs", "quadratic", "xxe-file", "external-dtd", "network-dtd", "param-entity"],
+)
+def test_hostile_documents_are_refused_without_reading_anything(document: bytes) -> None:
+    with pytest.raises(HostileDocument) as info:
+        parse_xml(document, dialect="2008-08-01")
+    assert "root:" not in str(info.value)  # nothing from /etc/passwd leaks into the message
+    assert info.value.dialect == "2008-08-01"
+
+
+def test_doctype_in_a_declared_latin1_document_is_still_refused() -> None:
+    document = b'<?xml version="1.0" encoding="ISO-8859-1"?><!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'
+    with pytest.raises(HostileDocument):
+        parse_xml(document, dialect="x")
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["<r/>".encode("utf-16"), "<r/>".encode("utf-16-be"), "<r/>".encode("utf-32")],
+    ids=["utf16-bom", "utf16-no-bom", "utf32"],
+)
+def test_wide_encodings_are_refused(document: bytes) -> None:
+    with pytest.raises(MalformedDocument, match="UTF-8"):
+        parse_xml(document, dialect="x")
+
+
+def test_size_limit() -> None:
+    document = b"<r>" + b"a" * 2000 + b"</r>"
+    assert parse_xml(document, dialect="x").text == "a" * 2000
+    with pytest.raises(HostileDocument, match="limit"):
+        parse_xml(document, dialect="x", max_bytes=1000)
+
+
+def test_depth_limit() -> None:
+    shallow = b"<a>" * 32 + b"</a>" * 32
+    assert parse_xml(shallow, dialect="x").tag == "a"
+    deep = b"<a>" * 33 + b"</a>" * 33
+    with pytest.raises(HostileDocument, match="deeper"):
+        parse_xml(deep, dialect="x")
+    very_deep = b"<a>" * 5000 + b"</a>" * 5000
+    with pytest.raises(ResponseError):
+        parse_xml(very_deep, dialect="x")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b"", b"   ", b"<r>", b"<r></s>", b"not xml", b"<r>\xff\xfe</r>", b"<r>&undefined;</r>",
+     b"<?xml version='1.0'?>", b"<a/><b/>"],
+)
+def test_malformed_documents_raise_malformed(document: bytes) -> None:
+    with pytest.raises(MalformedDocument):
+        parse_xml(document, dialect="x")
+
+
+def test_not_bytes_is_a_clear_error() -> None:
+    with pytest.raises(MalformedDocument, match="bytes"):
+        parse_xml("<r/>", dialect="x")  # type: ignore[arg-type]
+
+
+def test_comments_and_processing_instructions_are_dropped() -> None:
+    root = parse_xml(b"<r><!-- c --><?pi x?><a>1</a></r>", dialect="x")
+    assert [child.tag for child in root] == ["a"]
+
+
+def test_utf8_text_survives() -> None:
+    root = parse_xml("<r>Grüße 😀 ж</r>".encode(), dialect="x")
+    assert root.text == "Grüße 😀 ж"
+
+
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_escape_as_lxml_errors(data: bytes) -> None:
+    try:
+        parse_xml(data, dialect="x")
+    except ResponseError:
+        pass
+
+
+@given(st.text(max_size=200))
+def test_arbitrary_text_wrapped_in_an_element(text: str) -> None:
+    from xml.sax.saxutils import escape
+
+    document = f"<r>{escape(text)}</r>".encode()
+    try:
+        root = parse_xml(document, dialect="x")
+    except MalformedDocument:
+        # XML 1.0 cannot carry most control characters; those must be the reason.
+        assert any(ord(c) < 0x20 and c not in "\t\n\r" or 0xFFFE <= ord(c) <= 0xFFFF
+                   or 0xD800 <= ord(c) <= 0xDFFF for c in text)
+    else:
+        assert (root.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")
