@@ -7,20 +7,27 @@ themselves.
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 __all__ = ["data_root"]
 
 _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
-def data_root(kind: str) -> Traversable:
+def data_root(kind: str) -> Traversable | Path:
     """The folder holding ``kind`` (``"schemas"`` or ``"fixtures"``)."""
     if kind not in ("schemas", "fixtures"):
         raise ValueError(f"unknown data kind {kind!r}")
-    packaged = resources.files("compat").joinpath("_data", kind)
+    packaged = resources.files("compat").joinpath("_data").joinpath(kind)
     if packaged.is_dir():
         return packaged
     source = _SOURCE_ROOT / kind

@@ -1,7 +1,8 @@
 """GSM-7 / UCS-2 analysis of a message body, and splitting a body for dialects with a hard limit.
 
-:func:`analyze` tells how Twilio sends a body as SMS; :func:`split` cuts a body into pieces for the
-dialects that refuse long bodies (2008-08-01 and the 2010 ``/SMS/Messages`` resource: 160 characters).
+:func:`analyze` tells how Twilio sends a body as SMS; :func:`split` cuts a body into pieces for
+the dialects that refuse long bodies (2008-08-01 and the 2010 ``/SMS/Messages`` resource: 160
+characters).
 
 Rules :func:`analyze` keeps (Twilio's, as its segment calculator and glossary state them):
 
@@ -12,14 +13,15 @@ Rules :func:`analyze` keeps (Twilio's, as its segment calculator and glossary st
   astral character (most emoji) is 2; GSM characters in a UCS-2 body are 1 unit each.
 * **Segments.** A body of at most 160 septets / 70 units is one segment. A longer body is packed
   greedily into segments of 153 septets / 67 units (the rest of each 140-octet PDU carries the
-  concatenation header), by actually packing, not by dividing: a grapheme cluster (``regex`` ``\\X``:
-  ZWJ emoji sequences, flags, skin tones, combining marks, CR LF) never straddles two segments, so an
-  escape and its character, and a surrogate pair, never part either.
+  concatenation header), by actually packing, not by dividing: a grapheme cluster (``regex``
+  ``\\X``: ZWJ emoji sequences, flags, skin tones, combining marks, CR LF) never straddles two
+  segments, so an escape and its character, and a surrogate pair, never part either.
 * **Oversized clusters.** A cluster larger than a whole segment (say, a letter with 70 combining
   marks) cannot be kept whole; it alone is cut between code points, still packed greedily from
   where the previous segment stopped. An escape pair or surrogate pair is never cut.
-* **Empty body.** ``analyze("")`` is GSM-7, 0 units and **1** segment: a zero-length SMS is still one
-  PDU, Twilio reports ``num_segments`` ``"1"`` for media-only messages, and its calculator gives 1.
+* **Empty body.** ``analyze("")`` is GSM-7, 0 units and **1** segment: a zero-length SMS is still
+  one PDU, Twilio reports ``num_segments`` ``"1"`` for media-only messages, and its calculator
+  gives 1.
 
 Rules :func:`split` keeps:
 
@@ -92,12 +94,11 @@ GSM7_BASIC: Final = frozenset(_BASIC_TABLE) - {"\x1b"}
 GSM7_EXTENSION: Final = frozenset("\f^{}\\[~]|€")
 """Characters of the GSM 03.38 extension table: two septets each (escape + character)."""
 
-_GSM_COST: Final[dict[str, int]] = {ch: 1 for ch in GSM7_BASIC} | {ch: 2 for ch in GSM7_EXTENSION}
-_NON_GSM: Final = re.compile(
-    "[^" + "".join(f"\\u{ord(ch):04x}" for ch in sorted(_GSM_COST)) + "]"
-)
+_GSM_COST: Final[dict[str, int]] = dict.fromkeys(GSM7_BASIC, 1) | dict.fromkeys(GSM7_EXTENSION, 2)
+_NON_GSM: Final = re.compile("[^" + "".join(f"\\u{ord(ch):04x}" for ch in sorted(_GSM_COST)) + "]")
 _EXTENSION_CHARS: Final = tuple(sorted(GSM7_EXTENSION))
 _GRAPHEME: Final = regex.compile(r"\X")
+_CRLF_OR_CHAR: Final = re.compile(r"\r\n|.", re.DOTALL)
 # Whitespace that must not become a line break: no-break space, figure space, narrow no-break space.
 _NO_BREAK: Final = frozenset("\u00a0\u2007\u202f")
 
@@ -106,10 +107,10 @@ _NO_BREAK: Final = frozenset("\u00a0\u2007\u202f")
 class SegmentInfo:
     """How Twilio sends a body as SMS.
 
-    ``units`` are septets for GSM-7 and UTF-16 code units for UCS-2. ``per_segment`` is the capacity
-    that applied (160 or 153 for GSM-7, 70 or 67 for UCS-2) and ``remaining`` the units still free in
-    the last segment. ``non_gsm`` lists the distinct code points that forced UCS-2, in order of first
-    appearance. ``parts`` is the text of each segment; ``"".join(parts) == body``.
+    ``units`` are septets for GSM-7 and UTF-16 code units for UCS-2. ``per_segment`` is the
+    capacity that applied (160 or 153 for GSM-7, 70 or 67 for UCS-2) and ``remaining`` the units
+    still free in the last segment. ``non_gsm`` lists the distinct code points that forced UCS-2, in
+    order of first appearance. ``parts`` is the text of each segment; ``"".join(parts) == body``.
     """
 
     encoding: Encoding
@@ -123,7 +124,7 @@ class SegmentInfo:
 
 
 def analyze(body: str) -> SegmentInfo:
-    """Encoding, segment count and units of ``body`` by Twilio's rules (see the module docstring)."""
+    """Encoding, segment count and units of ``body`` by Twilio's rules (module docstring)."""
     _require_str(body)
     non_gsm = tuple(dict.fromkeys(_NON_GSM.findall(body)))
     encoding: Encoding
@@ -144,7 +145,7 @@ def analyze(body: str) -> SegmentInfo:
             non_gsm=non_gsm,
             parts=(body,),
         )
-    parts, fill = _pack(body, encoding, multi)
+    parts, fill = _pack(body, encoding, units, multi)
     return SegmentInfo(
         encoding=encoding,
         segments=len(parts),
@@ -186,8 +187,8 @@ def split(body: str, limit: int = 160) -> list[str]:
             if hard <= start:
                 end = bounds[hard_index + 1]
                 raise InvalidParameter(
-                    f"the body has a grapheme cluster of {end - start} characters at index {start}, "
-                    f"longer than the limit of {limit}; it cannot be split",
+                    f"the body has a grapheme cluster of {end - start} characters at index "
+                    f"{start}, longer than the limit of {limit}; it cannot be split",
                     parameter="body",
                 )
         pieces.append(body[start : _word_break(body, bounds, start, hard, hard_index, least)])
@@ -203,19 +204,35 @@ def _require_str(body: object) -> None:
         )
 
 
+def _clusters(body: str, gsm: bool) -> str | list[str]:
+    """The grapheme clusters of ``body``: the body itself when every code point is one.
+
+    GSM-7 and ASCII characters form no clusters but CR LF (they are neither marks, joiners, regional
+    indicators nor Hangul jamo), so those bodies skip the ``\\X`` pass.
+    """
+    if gsm or body.isascii():
+        return _CRLF_OR_CHAR.findall(body) if "\r\n" in body else body
+    clusters: list[str] = _GRAPHEME.findall(body)
+    return clusters
+
+
 def _cluster_bounds(body: str) -> list[int] | None:
-    """Ascending cluster boundaries, 0 and ``len(body)`` included; ``None`` when every index is one."""
-    if body.isascii() and "\r" not in body:
-        return None  # ASCII clusters are single code points, except CR LF
+    """Ascending cluster boundaries, 0 and ``len(body)`` included; ``None``: every index is one."""
+    clusters = _clusters(body, not _NON_GSM.search(body))
+    if clusters is body:
+        return None
     bounds = [0]
-    bounds.extend(match.end() for match in _GRAPHEME.finditer(body))
+    end = 0
+    for cluster in clusters:
+        end += len(cluster)
+        bounds.append(end)
     return bounds
 
 
 def _word_break(
     body: str, bounds: list[int] | None, start: int, hard: int, hard_index: int, least: int
 ) -> int:
-    """The last boundary in ``[start + least, hard]`` just after breakable whitespace, else ``hard``."""
+    """The last boundary in ``[start + least, hard]`` after breakable whitespace, else ``hard``."""
     floor = start + least
     if bounds is None:
         for cut in range(hard, floor - 1, -1):
@@ -232,17 +249,22 @@ def _word_break(
     return hard
 
 
-def _pack(body: str, encoding: Encoding, capacity: int) -> tuple[list[str], int]:
-    """Pack clusters greedily into segments of ``capacity`` units: the segment texts and the last fill."""
+def _pack(body: str, encoding: Encoding, units: int, capacity: int) -> tuple[list[str], int]:
+    """Pack clusters greedily into segments of ``capacity`` units: texts, and the last fill."""
     gsm = encoding == GSM7
-    clusters: list[str] = list(body) if body.isascii() and "\r" not in body else _GRAPHEME.findall(body)
-    parts: list[str] = []
+    clusters = _clusters(body, gsm)
+    if units == len(clusters) == len(body):  # one unit per code point, one code point per cluster
+        parts = [body[i : i + capacity] for i in range(0, len(body), capacity)]
+        return parts, len(parts[-1])
+    parts = []
     start = pos = fill = 0
     for cluster in clusters:
-        if gsm:
-            cost = _GSM_COST[cluster] if len(cluster) == 1 else sum(_GSM_COST[ch] for ch in cluster)
+        if len(cluster) == 1:
+            cost = _GSM_COST[cluster] if gsm else (1 if cluster < "\U00010000" else 2)
+        elif gsm:
+            cost = sum(_GSM_COST[ch] for ch in cluster)
         else:
-            cost = len(cluster) + sum(1 for ch in cluster if ch > "\uffff")
+            cost = len(cluster.encode("utf-16-le", "surrogatepass")) // 2
         if cost <= capacity:
             if fill + cost > capacity:
                 parts.append(body[start:pos])
@@ -251,7 +273,7 @@ def _pack(body: str, encoding: Encoding, capacity: int) -> tuple[list[str], int]
             pos += len(cluster)
             continue
         for ch in cluster:  # a cluster larger than a segment: cut between code points
-            cost = _GSM_COST[ch] if gsm else (2 if ch > "\uffff" else 1)
+            cost = _GSM_COST[ch] if gsm else (1 if ch < "\U00010000" else 2)
             if fill + cost > capacity:
                 parts.append(body[start:pos])
                 start, fill = pos, 0

@@ -1,0 +1,311 @@
+"""compat.segments: committed vectors, properties against an independent reference, refusals."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import regex
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from compat.errors import InvalidParameter
+from compat.segments import (
+    GSM7_BASIC,
+    GSM7_EXTENSION,
+    SegmentInfo,
+    analyze,
+    split,
+)
+
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "segments.json").read_text("utf-8"))
+
+
+def _body(parts: list[list[Any]]) -> str:
+    return "".join(text * repeat for text, repeat in parts)
+
+
+# --- an independent reference --------------------------------------------------------------------
+# GSM 03.38 as septet values: the index in this string is the septet (0x1B, the escape, is no
+# character); the extension table maps to the septet that follows the escape.
+REF_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+REF_EXTENSION = {
+    "\f": 0x0A, "^": 0x14, "{": 0x28, "}": 0x29, "\\": 0x2F,
+    "[": 0x3C, "~": 0x3D, "]": 0x3E, "|": 0x40, "€": 0x65,
+}  # fmt: skip
+
+
+def ref_septets(text: str) -> list[int] | None:
+    """The GSM-7 septets of ``text``, or None when a character has none."""
+    out: list[int] = []
+    for ch in text:
+        if ch in REF_EXTENSION:
+            out += [0x1B, REF_EXTENSION[ch]]
+        elif ch != "\x1b" and ch in REF_BASIC:
+            out.append(REF_BASIC.index(ch))
+        else:
+            return None
+    return out
+
+
+def ref_analyze(body: str) -> tuple[str, int, list[str]]:
+    """Encoding, units and segment texts, by building segments as lists of clusters."""
+    gsm = ref_septets(body) is not None
+
+    def cost(text: str) -> int:
+        if gsm:
+            return len(ref_septets(text) or [])
+        return len(text.encode("utf-16-le")) // 2
+
+    single, multi = (160, 153) if gsm else (70, 67)
+    units = cost(body)
+    if units <= single:
+        return ("GSM-7" if gsm else "UCS-2"), units, [body]
+    items: list[str] = []
+    for cluster in regex.findall(r"\X", body):
+        items.extend(cluster if cost(cluster) > multi else [cluster])
+    segments: list[list[str]] = [[]]
+    for item in items:
+        if sum(cost(i) for i in segments[-1]) + cost(item) > multi:
+            segments.append([])
+        segments[-1].append(item)
+    return ("GSM-7" if gsm else "UCS-2"), units, ["".join(s) for s in segments]
+
+
+def cluster_bounds(body: str) -> set[int]:
+    ends = {0}
+    for match in regex.finditer(r"\X", body):
+        ends.add(match.end())
+    return ends
+
+
+# --- strategies ----------------------------------------------------------------------------------
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+ATOMS = [
+    "a", "b", " ", "\n", "\r", "\r\n", "{", "€", "\f", "é", "Ç", "ç", "`", "ж", "😀", FAMILY,
+    "🇺🇸", "\U0001f1fa", "👍🏽", "\u0301", "e\u0301", "\u200d", "\xa0", "\t", "\x00",
+]  # fmt: skip
+GSM_ALPHABET = sorted(GSM7_BASIC | GSM7_EXTENSION)
+
+atom_runs = st.lists(st.tuples(st.sampled_from(ATOMS), st.integers(1, 90)), max_size=6).map(
+    lambda runs: "".join(text * n for text, n in runs)
+)
+bodies = st.one_of(
+    st.text(max_size=300),
+    atom_runs,
+    st.lists(st.one_of(st.sampled_from(ATOMS), st.text(max_size=3)), max_size=400).map("".join),
+)
+gsm_bodies = st.one_of(
+    st.text(alphabet=GSM_ALPHABET, max_size=500),
+    st.lists(
+        st.tuples(st.sampled_from(["a", "{", "€", "\r\n", " ", "\f"]), st.integers(1, 120)),
+        max_size=5,
+    ).map(lambda runs: "".join(text * n for text, n in runs)),
+)
+
+
+# --- vectors -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", VECTORS["analyze"], ids=[c["name"] for c in VECTORS["analyze"]])
+def test_analyze_vector(case: dict[str, Any]) -> None:
+    body = _body(case["body"])
+    info = analyze(body)
+    assert (info.encoding, info.segments, info.units) == (
+        case["encoding"],
+        case["segments"],
+        case["units"],
+    )
+    assert info.characters == len(body)
+    assert "".join(info.parts) == body
+    assert len(info.parts) == info.segments
+    if "parts" in case:
+        assert [len(p) for p in info.parts] == case["parts"]
+    if "non_gsm" in case:
+        assert list(info.non_gsm) == case["non_gsm"]
+    assert (info.encoding == "GSM-7") == (info.non_gsm == ())
+
+
+@pytest.mark.parametrize("case", VECTORS["split"], ids=[c["name"] for c in VECTORS["split"]])
+def test_split_vector(case: dict[str, Any]) -> None:
+    body = _body(case["body"])
+    pieces = split(body, case["limit"])
+    assert [len(p) for p in pieces] == case["pieces"]
+    assert "".join(pieces) == body
+
+
+def test_vectors_cover_the_required_cases() -> None:
+    names = {c["name"] for c in VECTORS["analyze"]}
+    bodies_ = {_body(c["body"]) for c in VECTORS["analyze"]}
+    for required in [
+        "a" * 160, "a" * 161, "a" * 152 + "{" + "b" * 152, "{" * 80, "{" * 81,
+        "ж" * 70, "ж" * 71, "😀" * 35, "😀" * 36,
+    ]:  # fmt: skip
+        assert required in bodies_
+    assert len(names) == len(VECTORS["analyze"])  # names are unique ids
+
+
+def test_segment_info_fields() -> None:
+    info = analyze("a" * 161)
+    assert info == SegmentInfo(
+        encoding="GSM-7",
+        segments=2,
+        units=161,
+        characters=161,
+        per_segment=153,
+        remaining=145,
+        non_gsm=(),
+        parts=("a" * 153, "a" * 8),
+    )
+    single = analyze("ж€")
+    assert (single.per_segment, single.remaining, single.non_gsm) == (70, 68, ("ж",))
+    with pytest.raises(AttributeError):
+        info.segments = 3  # type: ignore[misc]
+
+
+def test_non_gsm_is_distinct_in_order() -> None:
+    assert analyze("жaж😀b\u0301ж").non_gsm == ("ж", "😀", "\u0301")
+
+
+def test_gsm_tables() -> None:
+    assert len(GSM7_BASIC) == 127  # 128 septets less the escape
+    assert set(REF_EXTENSION) == GSM7_EXTENSION
+    assert not GSM7_BASIC & GSM7_EXTENSION
+    assert {"@", "$", "£", "¥", "¤", "\n", "\r", "Δ", "É", "§", "¿", "à"} <= GSM7_BASIC
+    assert not {"`", "\x1b", "ç", "\t", "\u2126"} & GSM7_BASIC
+
+
+# --- properties: analyze -------------------------------------------------------------------------
+@given(bodies)
+def test_analyze_matches_reference(body: str) -> None:
+    info = analyze(body)
+    encoding, units, parts = ref_analyze(body)
+    assert (info.encoding, info.units, list(info.parts)) == (encoding, units, parts)
+    assert info.segments == len(parts)
+
+
+@given(gsm_bodies)
+def test_gsm_units_are_septets(body: str) -> None:
+    septets = ref_septets(body)
+    assert septets is not None
+    info = analyze(body)
+    assert info.encoding == "GSM-7"
+    assert info.units == len(septets)
+
+
+@given(bodies)
+def test_ucs2_units_are_utf16_units(body: str) -> None:
+    info = analyze(body)
+    assume(info.encoding == "UCS-2")
+    assert info.units == len(body.encode("utf-16-le")) // 2
+    assert set(info.non_gsm) == {ch for ch in body if ref_septets(ch) is None}
+
+
+@given(bodies, st.one_of(st.sampled_from(ATOMS), st.characters()))
+def test_segments_monotone_when_appending(body: str, extra: str) -> None:
+    assert analyze(body + extra).segments >= analyze(body).segments
+
+
+@given(bodies)
+def test_segments_are_packed(body: str) -> None:
+    info = analyze(body)
+    assert "".join(info.parts) == body
+    assert info.segments == len(info.parts) >= 1
+    assert info.segments >= math.ceil(info.units / info.per_segment)
+    if info.segments == 1:
+        assert info.per_segment == (160 if info.encoding == "GSM-7" else 70)
+
+    def unit_of(text: str) -> int:
+        if info.encoding == "GSM-7":
+            return len(ref_septets(text) or [])
+        return len(text.encode("utf-16-le")) // 2
+
+    costs = [unit_of(p) for p in info.parts]
+    assert all(0 < c <= info.per_segment for c in costs) or body == ""
+    assert info.remaining == info.per_segment - costs[-1]
+    clusters = regex.findall(r"\X", body)
+    if all(unit_of(c) <= info.per_segment for c in clusters):
+        bounds = cluster_bounds(body)
+        ends = {sum(len(p) for p in info.parts[:i]) for i in range(info.segments + 1)}
+        assert ends <= bounds
+
+
+# --- properties: split ---------------------------------------------------------------------------
+@given(bodies, st.integers(1, 200))
+def test_split_properties(body: str, limit: int) -> None:
+    clusters = regex.findall(r"\X", body)
+    if any(len(c) > limit for c in clusters):
+        with pytest.raises(InvalidParameter, match="grapheme cluster"):
+            split(body, limit)
+        return
+    pieces = split(body, limit)
+    assert "".join(pieces) == body
+    assert all(0 < len(p) <= limit for p in pieces)
+    bounds = cluster_bounds(body)
+    least = (limit + 1) // 2
+
+    def breakable(b: int) -> bool:  # boundary ``b`` comes right after breakable whitespace
+        return body[b - 1].isspace() and body[b - 1] not in "\xa0\u2007\u202f"
+
+    start = 0
+    for piece in pieces[:-1]:
+        end = start + len(piece)
+        assert end in bounds
+        hard_cut = min(b for b in bounds if b > end) > start + limit  # longest aligned prefix
+        word = breakable(end) and len(piece) >= least
+        assert word or hard_cut
+        if word:  # the last breakable boundary in the window was taken
+            assert not [b for b in bounds if end < b <= start + limit and breakable(b)]
+        else:  # a hard cut only when the second half of the window has no breakable boundary
+            assert not [b for b in bounds if start + least <= b <= end and breakable(b)]
+        start = end
+    if len(body) <= limit:
+        assert pieces == ([body] if body else [])
+
+
+@given(st.text(alphabet=" ab\n", max_size=600), st.integers(1, 200))
+def test_split_ascii_fast_path_matches_general(body: str, limit: int) -> None:
+    # "é" at the end forces the general (non-ASCII) path; its last piece differs only by the "é".
+    fast = split(body, limit)
+    general = split(body + "é", limit)
+    assert "".join(general) == body + "é"
+    if len(body) + 1 <= limit:
+        assert general == [body + "é"]
+    else:
+        assert general[: len(fast) - 1] == fast[:-1]
+
+
+# --- refusals ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", [None, b"hello", 160, ["a"], bytearray(b"a")])
+def test_non_str_body_is_refused(bad: object) -> None:
+    with pytest.raises(InvalidParameter, match="must be a str") as analyzed:
+        analyze(bad)  # type: ignore[arg-type]
+    assert analyzed.value.parameter == "body"
+    with pytest.raises(InvalidParameter, match="must be a str"):
+        split(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("limit", [0, -1, -160])
+def test_limit_below_one_is_refused(limit: int) -> None:
+    with pytest.raises(InvalidParameter, match="at least 1") as raised:
+        split("hello", limit)
+    assert raised.value.parameter == "limit"
+    assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize("limit", [True, 1.5, "160", None])
+def test_limit_of_wrong_type_is_refused(limit: object) -> None:
+    with pytest.raises(InvalidParameter, match="must be an int"):
+        split("hello", limit)  # type: ignore[arg-type]
+
+
+def test_oversized_cluster_is_refused_with_its_position() -> None:
+    body = "ok " + "a" + "\u0301" * 160
+    with pytest.raises(InvalidParameter, match="161 characters at index 3") as raised:
+        split(body, 160)
+    assert raised.value.parameter == "body"
+    assert split(body, 161) == ["ok ", "a" + "\u0301" * 160]
