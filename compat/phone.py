@@ -1,7 +1,456 @@
-"""Placeholder: replaced by the phone module."""
+"""Classify and normalize phone numbers, short codes and sender IDs; render them per dialect.
+
+The 2008-08-01 API writes North American numbers as 10 bare digits (``5558675309``); the 2010-04-01
+API writes E.164 (``+15558675309``). The model holds one canonical form, made by :func:`normalize`;
+the backends turn it into wire form with :func:`render` and read it back with :func:`parse_wire`.
+
+Rules, applied in this order to the value with its outer whitespace (including NBSP and other
+Unicode spaces, and invisible format characters such as U+200B and U+FEFF) stripped:
+
+1. Empty -> rejected. Longer than 256 characters -> rejected.
+2. ``MG`` + 32 hex digits -> ``SERVICE_SID`` (a Messaging Service SID), kept as it is.
+3. ``tel:`` (any case) -> a prefix, stripped; what follows must be a number or a short code.
+4. A lower-case scheme and a colon (``whatsapp:``, ``messenger:``, ``rcs:`` ...) -> ``CHANNEL``.
+   The scheme is kept. For ``whatsapp:`` the rest is always a phone number and is normalized; for
+   any other scheme the rest is normalized when it starts with ``+``, and is otherwise an opaque
+   ID (a Messenger page-scoped ID, an RCS agent ID) kept as it is (no spaces allowed).
+5. 3 to 8 bare digits (no ``+``, no spaces or punctuation, not starting with ``00``) ->
+   ``SHORT_CODE``, kept as ASCII digits. Exception: outside North America, digits that form a
+   possible full national number of the region (8-digit numbers in Denmark, say) are a number.
+6. 1 to 11 characters of ASCII letters, digits, space and ``+ - _ &`` with at least one letter and
+   not starting with ``+`` -> ``ALPHANUMERIC`` sender ID (Twilio's own rule), kept as it is.
+7. Anything else must be a phone number: digits (any script, fullwidth included), an optional
+   leading ``+`` and separators (Unicode spaces, dashes, dots, slashes, parentheses). Letters are
+   refused (no vanity-number translation). Exactly ``+`` then 2 to 15 ASCII digits -> ``E164``;
+   any other number format -> ``NUMBER``.
+
+Numbers become E.164. ``00`` in front of a number means ``+`` in every region, and so does ``011``
+in North American regions; other numbers are read as national numbers of ``region`` (default US, so
+a leading ``1`` is the country code). Validity is structural, not ``is_valid_number``: the 2008
+docs' own example ``555-867-5309`` is invalid to phonenumbers (unassigned exchange), and Twilio's
+magic test numbers (``+15005550006`` ...) must work whatever the metadata says. So: ``+1``
+numbers need exactly 10 digits with area and exchange codes not starting with 0 or 1; other
+countries need a length phonenumbers calls possible for the whole country (not a local-only
+length); the country code must exist; at most 15 digits in all; and no trunk prefix left for
+phonenumbers to strip again (so normalizing twice changes nothing).
+
+A fast path handles E.164 input and the common North American shapes (``4155551212``,
+``(415) 555-1212``, ``415-555-1212``, ``1-415-555-1212``, ``+1 415 555 1212``) without calling
+phonenumbers; it returns exactly what the slow path :func:`_normalize_slow` would, or defers to
+it.
+
+Every refusal is :class:`compat.errors.InvalidPhoneNumber` naming the value, the reason and the
+field; a value that is not a string, an unknown region or an unknown dialect is
+:class:`compat.errors.InvalidParameter`. No phonenumbers exception escapes.
+"""
 
 from __future__ import annotations
 
+import enum
+import re
+import unicodedata
+
+import phonenumbers
+from phonenumbers.phonemetadata import PhoneMetadata
+
+from compat.errors import InvalidParameter, InvalidPhoneNumber
+
+__all__ = ["DIALECTS", "NumberKind", "classify", "normalize", "parse_wire", "render"]
+
+#: Dialects :func:`render` and :func:`parse_wire` know.
+DIALECTS = ("2008-08-01", "2010-04-01", "2010-04-01-sms")
+
+
+class NumberKind(str, enum.Enum):
+    """What a To/From value is. See the module docstring for the rules."""
+
+    E164 = "e164"  # exactly "+" and digits: already canonical in shape
+    NUMBER = "number"  # a phone number in any other format (national, spaced, tel:, 00 ...)
+    SHORT_CODE = "short_code"
+    ALPHANUMERIC = "alphanumeric"  # alphanumeric sender ID
+    CHANNEL = "channel"  # whatsapp:+1..., messenger:..., rcs:...
+    SERVICE_SID = "service_sid"  # MG + 32 hex
+
+
+_MAX_LENGTH = 256
+_MAX_E164_DIGITS = 15
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
+_EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
+_SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")
+_CHANNEL = re.compile(r"([a-z][a-z0-9+.-]*):(.*)", re.DOTALL)
+_ANY_CASE_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SENDER_ID = re.compile(r"(?!\+)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 +\-_&]{1,11}")
+_SENDER_ID_CHARS = re.compile(r"[A-Za-z0-9 +\-_&]+")
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_PLUS = "+\uff0b"
+_SEPARATORS = frozenset(
+    "-.()/[]"  # ASCII
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # dashes and minus signs
+    "\uff0e\uff0f\uff08\uff09\uff3b\uff3d" + _INVISIBLE  # fullwidth . / ( ) [ ]
+)
+
+_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
+_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
+_COUNTRY_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+# Fast path shapes. ASCII digits only: [0-9], never \d (which matches any script).
+_FAST_NANP = re.compile(
+    r"(?:(\+)?1[ .-]?)?"  # optional country code: +1, 1, with one separator
+    r"(?:\(([2-9][0-9]{2})\) ?|([2-9][0-9]{2})[ .-]?)"  # area code, (415) or 415
+    r"([2-9][0-9]{2})[ .-]?([0-9]{4})"  # exchange and line
+)
+_FAST_INTL = re.compile(r"\+[1-9][0-9 ().-]{1,30}")
+_FAST_INTL_DROP = str.maketrans("", "", " ().-")
+
+_PARSE_REASONS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "its country code does not exist",
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "it is too short",  # only digits reach parse
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "it is too short",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "it is too short",
+    phonenumbers.NumberParseException.TOO_LONG: "it is too long",
+}
+_IS_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
+
+
+class _Invalid(Exception):
+    """Internal: a reason to refuse; the public functions add the value and the field."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def classify(value: str, region: str = "US") -> NumberKind:
+    """What kind of address ``value`` is, decided before any parsing.
+
+    Structural only: a ``NUMBER`` or ``CHANNEL`` may still fail :func:`normalize` (too short, an
+    unknown country code). Raises :class:`InvalidPhoneNumber` when the value fits no kind at all
+    (empty, letters in a number, stray characters).
+    """
+    text = _require_str(value, None)
+    region_code = _check_region(region)
+    try:
+        return _classify(text, region_code)[0]
+    except _Invalid as exc:
+        raise InvalidPhoneNumber(text, exc.reason) from None
+
 
 def normalize(value: str, region: str = "US", *, field: str | None = None) -> str:
+    """The canonical form of a To/From value: E.164 for numbers, everything else kept as it is
+    (a channel address with its number part normalized). National numbers are read in ``region``.
+
+    ``field`` (``"To"``, ``"From"``) is named in the error when the value is refused.
+    """
+    if value.__class__ is str and region.__class__ is str:
+        m = _FAST_NANP.fullmatch(value)
+        if m is not None:
+            if region in _NANP_REGIONS or (m[1] is not None and region in _REGIONS):
+                return f"+1{m[2] or m[3]}{m[4]}{m[5]}"
+        elif region in _REGIONS and _FAST_INTL.fullmatch(value) is not None:
+            fast = _fast_international(value.translate(_FAST_INTL_DROP))
+            if fast is not None:
+                return fast
+    return _normalize_slow(value, region, field=field)
+
+
+def render(value: str, dialect: str) -> str:
+    """``value`` (any form :func:`normalize` accepts, region US) as ``dialect`` writes it.
+
+    ``2008-08-01``: North American (+1) numbers as 10 bare digits; other numbers as E.164 with the
+    plus, the form the 2008 docs ask callers to use for them. ``2010-04-01`` and
+    ``2010-04-01-sms``: E.164. Short codes, sender IDs, service SIDs and channel addresses are
+    written as normalized in every dialect.
+    """
+    _check_dialect(dialect)
+    canonical = normalize(value)
+    if dialect == "2008-08-01" and canonical.startswith("+1") and len(canonical) == 12:
+        return canonical[2:]
+    return canonical
+
+
+def parse_wire(value: str, dialect: str, *, field: str | None = None) -> str:
+    """Read a number as ``dialect`` wrote it back into canonical form: the inverse of
+    :func:`render`. Bare 10-digit numbers are North American (region US) in every dialect."""
+    _check_dialect(dialect)
+    return normalize(value, "US", field=field)
+
+
+# ---------------------------------------------------------------------------------------------
+# The slow path: classification first, phonenumbers only for numbers
+
+
+def _normalize_slow(value: object, region: str = "US", *, field: str | None = None) -> str:
+    """:func:`normalize` without the fast path (kept callable so tests can compare the two)."""
+    text = _require_str(value, field)
+    region_code = _check_region(region)
+    try:
+        return _canonical(text, region_code)
+    except _Invalid as exc:
+        raise InvalidPhoneNumber(text, exc.reason, field=field) from None
+
+
+def _canonical(text: str, region: str) -> str:
+    kind, s = _classify(text, region)
+    if kind is NumberKind.SHORT_CODE:
+        return _ascii_digits(_strip_tel(s))
+    if kind in (NumberKind.E164, NumberKind.NUMBER):
+        return _to_e164(_strip_tel(s), region)
+    if kind is NumberKind.CHANNEL:
+        return _channel(s, region)
+    return s  # ALPHANUMERIC, SERVICE_SID
+
+
+def _classify(text: str, region: str) -> tuple[NumberKind, str]:
+    """The kind and the value with its outer whitespace stripped."""
+    s = _EDGES.sub("", text)
+    if not s:
+        raise _Invalid("it is empty")
+    if len(s) > _MAX_LENGTH:
+        raise _Invalid(f"it is longer than {_MAX_LENGTH} characters")
+    if _SERVICE_SID.fullmatch(s):
+        return NumberKind.SERVICE_SID, s
+    if s[:4].lower() == "tel:":
+        rest = _EDGES.sub("", s[4:])
+        if not rest:
+            raise _Invalid("the tel: URI holds no number")
+        if _is_short_code(rest, region):
+            return NumberKind.SHORT_CODE, s
+        try:
+            _digits(rest)
+        except _Invalid:
+            raise _Invalid("a tel: URI must hold a phone number or a short code") from None
+        return NumberKind.NUMBER, s
+    if _CHANNEL.fullmatch(s):
+        return NumberKind.CHANNEL, s
+    if _is_short_code(s, region):
+        return NumberKind.SHORT_CODE, s
+    if _SENDER_ID.fullmatch(s):
+        return NumberKind.ALPHANUMERIC, s
+    _digits(s)
+    return (NumberKind.E164 if _E164.fullmatch(s) else NumberKind.NUMBER), s
+
+
+def _is_short_code(s: str, region: str) -> bool:
+    if not 3 <= len(s) <= 8 or not s.isdecimal():
+        return False
+    digits = _ascii_digits(s)
+    if digits.startswith("00"):
+        return False
+    if region in _NANP_REGIONS:
+        return True  # NANP numbers have 10 digits: 3-8 bare digits are never one
+    try:
+        _to_e164(digits, region)
+    except _Invalid:
+        return True
+    return False
+
+
+def _channel(s: str, region: str) -> str:
+    m = _CHANNEL.fullmatch(s)
+    assert m is not None
+    scheme, rest = m[1], _EDGES.sub("", m[2])
+    if not rest:
+        raise _Invalid(f"the {scheme}: address is empty")
+    if scheme == "whatsapp" or rest[0] in _PLUS:
+        kind, part = _classify(rest, region)
+        if kind not in (NumberKind.E164, NumberKind.NUMBER):
+            raise _Invalid(f"the {scheme}: address must hold a phone number")
+        return f"{scheme}:{_to_e164(_strip_tel(part), region)}"
+    if not rest.isprintable() or any(ch.isspace() for ch in rest):
+        raise _Invalid(f"the {scheme}: address contains spaces or control characters")
+    return f"{scheme}:{rest}"
+
+
+def _digits(s: str) -> tuple[bool, str]:
+    """(has a leading plus, the ASCII digits) of a number, or a reason to refuse it."""
+    plus = False
+    out: list[str] = []
+    for ch in s:
+        if "0" <= ch <= "9":
+            out.append(ch)
+        elif ch.isdecimal():
+            out.append(str(unicodedata.decimal(ch)))
+        elif ch in _PLUS:
+            if plus or out:
+                raise _Invalid("a '+' may only come first")
+            plus = True
+        elif ch in _SEPARATORS or ch.isspace():
+            continue
+        elif ch.isalpha():
+            raise _Invalid(_letters_reason(s))
+        else:
+            raise _Invalid(f"a phone number cannot contain {ch!r}")
+    return plus, "".join(out)
+
+
+def _letters_reason(s: str) -> str:
+    if _ANY_CASE_SCHEME.match(s):
+        return "a channel prefix must be lower-case, like 'whatsapp:'"
+    if _SENDER_ID_CHARS.fullmatch(s) and not s.startswith("+"):
+        return (
+            "it contains letters, so it could only be an alphanumeric sender ID, and those have "
+            "at most 11 characters"
+        )
+    return "a phone number cannot contain letters"
+
+
+def _to_e164(s: str, region: str) -> str:
+    plus, digits = _digits(s)
+    if not digits:
+        raise _Invalid("it contains no digits")
+    if not plus:
+        if digits.startswith("00"):
+            plus, digits = True, digits[2:]
+        elif digits.startswith("011") and region in _NANP_REGIONS:
+            plus, digits = True, digits[3:]
+    try:
+        number = phonenumbers.parse("+" + digits if plus else digits, None if plus else region)
+    except phonenumbers.NumberParseException as exc:
+        raise _Invalid(_PARSE_REASONS.get(exc.error_type, "it is not a phone number")) from None
+    code = number.country_code or 0
+    nsn = phonenumbers.national_significant_number(number)
+    if code == 1:
+        _check_nanp(nsn)
+    else:
+        result = phonenumbers.is_possible_number_with_reason(number)
+        if result != _IS_POSSIBLE:
+            raise _Invalid(_length_reason(result, code))
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(e164) - 1 > _MAX_E164_DIGITS:
+        raise _Invalid(f"E.164 allows at most {_MAX_E164_DIGITS} digits")
+    if code != 1:
+        _check_stable(e164, code, nsn)
+    return e164
+
+
+def _check_stable(e164: str, code: int, nsn: str) -> None:
+    """Refuse a result phonenumbers would change again: after stripping one trunk prefix
+    (``+31 0 0…``) another may follow, and then normalizing would not be idempotent."""
+    prefix = _country_info(code)[0]
+    if prefix is None or prefix.match(nsn) is None:
+        return  # nothing phonenumbers could strip: stable (the fast path's own condition)
+    try:
+        again = phonenumbers.format_number(
+            phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.E164
+        )
+    except phonenumbers.NumberParseException:
+        again = ""
+    if again != e164:
+        raise _Invalid("a trunk prefix (like the 0 of 020) is left after the country code")
+
+
+def _check_nanp(nsn: str) -> None:
+    if len(nsn) != 10:
+        raise _Invalid(
+            f"a North American (+1) number has 10 digits after the country code, not {len(nsn)}"
+        )
+    if nsn[0] in "01":
+        raise _Invalid("a +1 area code cannot start with 0 or 1")
+    if nsn[3] in "01":
+        raise _Invalid("a +1 exchange code cannot start with 0 or 1")
+
+
+def _length_reason(result: int, code: int) -> str:
+    reasons = {
+        phonenumbers.ValidationResult.TOO_SHORT: "too short",
+        phonenumbers.ValidationResult.TOO_LONG: "too long",
+        phonenumbers.ValidationResult.INVALID_LENGTH: "the wrong length",
+        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "a local number (no area code)",
+    }
+    if result == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return "its country code does not exist"
+    return f"it is {reasons.get(result, 'not possible')} for country code +{code}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast path for international E.164
+
+
+_CountryInfo = tuple[re.Pattern[str] | None, frozenset[int]]
+_COUNTRY_INFO: dict[int, _CountryInfo] = {}
+
+
+def _country_info(code: int) -> _CountryInfo:
+    """The national-prefix pattern and the possible lengths of a country code's national numbers,
+    from the metadata phonenumbers itself parses with (read once per country code). Local-only
+    lengths are never among the possible ones, so a length in the set is ``IS_POSSIBLE``."""
+    info = _COUNTRY_INFO.get(code)
+    if info is None:
+        region = phonenumbers.region_code_for_country_code(code)
+        meta = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+        assert meta is not None  # every code in COUNTRY_CODE_TO_REGION_CODE has metadata
+        prefix = meta.national_prefix_for_parsing
+        desc = meta.general_desc
+        assert desc is not None
+        info = (
+            re.compile(prefix) if prefix else None,
+            frozenset(desc.possible_length),
+        )
+        _COUNTRY_INFO[code] = info
+    return info
+
+
+def _fast_international(e164: str) -> str | None:
+    """``e164`` ("+" and ASCII digits) when the slow path would return it unchanged; None when it
+    might not (a national prefix phonenumbers could strip, an impossible length): then the slow
+    path decides."""
+    if _E164.fullmatch(e164) is None:
+        return None
+    digits = e164[1:]
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in _COUNTRY_CODES:
+            break
+    else:
+        return None
+    nsn = digits[size:]
+    if code == 1 or len(nsn) < 2:
+        return None  # +1 passes _FAST_NANP or fails: the slow path words the reason
+    prefix, possible = _country_info(code)
+    if prefix is not None and prefix.match(nsn) is not None:
+        return None
+    if len(nsn) not in possible:
+        return None
+    return e164
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _require_str(value: object, field: str | None) -> str:
+    if not isinstance(value, str):
+        what = f"{field} number" if field else "a phone number"
+        raise InvalidParameter(
+            f"{what} must be a string, got {type(value).__name__}", parameter=field
+        )
     return value
+
+
+def _check_region(region: object) -> str:
+    if isinstance(region, str) and region.upper() in _REGIONS:
+        return region.upper()
+    raise InvalidParameter(
+        f"unknown region {region!r}: use an ISO 3166 code such as 'US' or 'GB'",
+        parameter="region",
+    )
+
+
+def _check_dialect(dialect: object) -> None:
+    if dialect not in DIALECTS:
+        raise InvalidParameter(
+            f"unknown dialect {dialect!r}: expected one of {', '.join(DIALECTS)}",
+            parameter="dialect",
+        )
+
+
+def _strip_tel(s: str) -> str:
+    return _EDGES.sub("", s[4:]) if s[:4].lower() == "tel:" else s
+
+
+def _ascii_digits(s: str) -> str:
+    return "".join(ch if "0" <= ch <= "9" else str(unicodedata.decimal(ch)) for ch in s)
