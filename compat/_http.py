@@ -1,0 +1,347 @@
+"""The HTTP edge: when to retry, and how a WireRequest travels through httpx.
+
+Rules this module keeps:
+
+* **Retries are decided here, once, for both clients.** :class:`RetryPolicy` is pure (no clock, no
+  sleeping: the randomness is injectable) and :func:`retrying` wraps an operation flow so that each
+  of its requests is re-sent as the policy says, yielding a :class:`Pause` where the driver must
+  sleep. The drivers in :mod:`compat.client` only send and sleep.
+* **Only what is safe is re-sent.** 429, 502, 503 and 504 answers and failures that may have reached
+  the server (:class:`~compat.errors.ReadError`) are retried for idempotent methods only (GET, HEAD,
+  PUT, DELETE, OPTIONS). A POST (a create, a redaction) is re-sent only after a
+  :class:`~compat.errors.ConnectError`, which means it certainly never left: re-sending after a 5xx
+  or a read timeout could send the SMS twice. ``Retry-After`` is honoured exactly; one longer than
+  ``max_retry_after`` ends the retries instead of stalling the caller.
+* **httpx exceptions stop here.** :func:`transport_error` maps every ``httpx.RequestError`` to the
+  library's tree: connect failures and pool timeouts to ``ConnectError``, everything after the
+  connection was made to ``ReadError``, a bad URL scheme to ``ConfigurationError``.
+* **A caller's httpx client keeps its defaults.** Requests for a caller's client go through its
+  ``build_request`` (its headers, cookies and event hooks apply); for a client we made, which has no
+  defaults, they are built directly. The library's timeout applies either way.
+* **Secrets stay in headers.** The ``Authorization`` value is built once and only ever put in
+  request headers; logs and error messages name the method and the target, with phone numbers
+  masked unless the caller opted in (:mod:`compat._redact`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.utils
+import importlib.metadata
+import logging
+import random
+import time
+from collections.abc import Callable, Generator
+from typing import TypeVar
+
+import attrs
+import httpx
+
+from compat._redact import masked_target
+from compat.errors import (
+    CompatError,
+    ConfigurationError,
+    ConnectError,
+    MalformedDocument,
+    ReadError,
+    TransportError,
+)
+from compat.wire import WireRequest, WireResponse
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncSender",
+    "Edge",
+    "Outcome",
+    "Pause",
+    "RetryPolicy",
+    "Step",
+    "SyncSender",
+    "basic_authorization",
+    "retrying",
+    "transport_error",
+]
+
+logger = logging.getLogger("compat")
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""Five seconds to connect, thirty to write, read or wait for a pooled connection."""
+
+_OWN_CLIENT_HEADERS = (("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"))
+"""What httpx.Client adds by default, added by hand when we build requests for our own client."""
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+def _user_agent() -> str:
+    try:
+        version = importlib.metadata.version("twilio-compat")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"twilio-compat/{version} python-httpx/{httpx.__version__}"
+
+
+USER_AGENT = _user_agent()
+
+
+# -- retry policy ------------------------------------------------------------------------------
+
+
+def _retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (delay-seconds or an HTTP date), else ``None``."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How often and how long to wait before re-sending a request (see the module rules).
+
+    The n-th retry waits ``min(max_backoff, backoff * 2**(n-1))`` seconds, of which the upper half
+    is random ("equal jitter": ``rng`` gives the fraction), unless the answer carried
+    ``Retry-After``. ``max_retries=0`` turns retrying off. ``rng`` and ``now`` exist for tests.
+    """
+
+    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    backoff: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
+    max_backoff: float = attrs.field(default=8.0, validator=attrs.validators.ge(0))
+    max_retry_after: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
+    statuses: frozenset[int] = attrs.field(default=RETRY_STATUSES, converter=frozenset)
+    rng: Callable[[], float] = attrs.field(default=random.random, eq=False, repr=False)
+    now: Callable[[], dt.datetime] = attrs.field(
+        default=lambda: dt.datetime.now(dt.timezone.utc), eq=False, repr=False
+    )
+
+    def delay(self, request: WireRequest, retries_done: int, outcome: Outcome) -> float | None:
+        """Seconds to wait before sending ``request`` again, or ``None`` to stop retrying."""
+        if retries_done >= self.max_retries:
+            return None
+        idempotent = request.method.upper() in IDEMPOTENT_METHODS
+        if isinstance(outcome, TransportError):
+            if not (idempotent or isinstance(outcome, ConnectError)):
+                return None
+        elif outcome.status not in self.statuses or not idempotent:
+            return None
+        else:
+            asked = _retry_after(outcome.header("retry-after"), self.now())
+            if asked is not None:
+                return asked if asked <= self.max_retry_after else None
+        ceiling = min(self.max_backoff, self.backoff * 2.0**retries_done)
+        fraction = self.rng()
+        return ceiling / 2 + fraction * ceiling / 2
+
+
+# -- the retrying flow -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Pause:
+    """A step telling the driver to sleep before the request is sent again."""
+
+    seconds: float
+
+
+Step = WireRequest | Pause
+Outcome = WireResponse | TransportError
+
+
+def _describe(outcome: Outcome) -> str:
+    if isinstance(outcome, TransportError):
+        return type(outcome).__name__
+    return f"HTTP {outcome.status}"
+
+
+def retrying(
+    flow: Generator[WireRequest, WireResponse, T],
+    policy: RetryPolicy,
+    *,
+    reveal_numbers: bool = False,
+) -> Generator[Step, Outcome | None, T]:
+    """Run ``flow``, re-sending each request it yields as ``policy`` allows.
+
+    The driver sends every :class:`~compat.wire.WireRequest` step and answers with the response or
+    the :class:`~compat.errors.TransportError` it caught; it sleeps on every :class:`Pause` and
+    answers ``None``. A transport error the policy gives up on is raised from here.
+    """
+    try:
+        request = next(flow)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    while True:
+        retries_done = 0
+        while True:
+            outcome = yield request
+            if outcome is None:
+                raise RuntimeError("the driver answered a request with nothing")
+            delay = policy.delay(request, retries_done, outcome)
+            if delay is None:
+                break
+            retries_done += 1
+            logger.info(
+                "retrying %s %s after %s in %.2f s (retry %d of %d)",
+                request.method,
+                masked_target(request.path, request.query, reveal=reveal_numbers),
+                _describe(outcome),
+                delay,
+                retries_done,
+                policy.max_retries,
+            )
+            yield Pause(delay)
+        if isinstance(outcome, TransportError):
+            flow.close()
+            raise outcome
+        try:
+            request = flow.send(outcome)
+        except StopIteration as done:
+            finished: T = done.value
+            return finished
+
+
+# -- the httpx edge ----------------------------------------------------------------------------
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """The ``Authorization`` header value for HTTP basic auth."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def transport_error(exc: httpx.RequestError, where: str) -> CompatError:
+    """The library's error for an httpx failure while sending ``where`` (method and target)."""
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return ConfigurationError(f"{where}: the base URL's scheme is not http or https")
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                        httpx.ProxyError)):
+        return ConnectError(f"{where}: could not connect ({type(exc).__name__}: {exc})")
+    if isinstance(exc, httpx.DecodingError):
+        return MalformedDocument(f"{where}: the response could not be decoded: {exc}")
+    return ReadError(f"{where}: failed after connecting ({type(exc).__name__}: {exc})")
+
+
+class Edge:
+    """What turns a WireRequest into an httpx request and an httpx response back: base URL,
+    headers, timeout and logging. Holds the credentials, so it has no public attributes and a repr
+    that shows none of them."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        authorization: str,
+        timeout: httpx.Timeout,
+        reveal_numbers: bool,
+    ) -> None:
+        self._base_url = base_url
+        self._headers = (("Authorization", authorization), ("User-Agent", USER_AGENT))
+        self._own_headers = (*self._headers, *_OWN_CLIENT_HEADERS)
+        self._timeout = timeout
+        self._timeouts = timeout.as_dict()
+        self._reveal = reveal_numbers
+
+    def __repr__(self) -> str:
+        return f"<Edge {self._base_url}>"
+
+    def where(self, request: WireRequest) -> str:
+        return f"{request.method} {masked_target(request.path, request.query, reveal=self._reveal)}"
+
+    def request(self, request: WireRequest) -> httpx.Request:
+        """The httpx request for a client we made: it has no defaults to merge, so the request is
+        built directly (``build_request``'s merging is a measurable share of a create)."""
+        return httpx.Request(
+            request.method,
+            self._base_url + request.target,
+            headers=request.headers + self._own_headers,
+            content=request.body or None,
+            extensions={"timeout": dict(self._timeouts)},
+        )
+
+    def merged_request(
+        self, client: httpx.Client | httpx.AsyncClient, request: WireRequest
+    ) -> httpx.Request:
+        """The httpx request for a caller's client, with its default headers and cookies."""
+        return client.build_request(
+            request.method,
+            self._base_url + request.target,
+            headers=request.headers + self._headers,
+            content=request.body or None,
+            timeout=self._timeout,
+        )
+
+    def log(self, request: WireRequest, result: str, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed = (time.perf_counter() - started) * 1000
+            logger.debug("%s -> %s in %.1f ms", self.where(request), result, elapsed)
+
+
+def _wire(response: httpx.Response) -> WireResponse:
+    return WireResponse(response.status_code, response.headers.multi_items(), response.content)
+
+
+class SyncSender:
+    """Sends WireRequests through an ``httpx.Client``; closes it only if it made it."""
+
+    def __init__(self, edge: Edge, client: httpx.Client, *, owned: bool) -> None:
+        self._edge = edge
+        self._client = client
+        self._owned = owned
+
+    def _build(self, request: WireRequest) -> httpx.Request:
+        if self._owned:
+            return self._edge.request(request)
+        return self._edge.merged_request(self._client, request)
+
+    def send(self, request: WireRequest) -> WireResponse:
+        started = time.perf_counter()
+        try:
+            response = self._client.send(self._build(request))
+        except httpx.RequestError as exc:
+            self._edge.log(request, type(exc).__name__, started)
+            raise transport_error(exc, self._edge.where(request)) from exc
+        self._edge.log(request, str(response.status_code), started)
+        return _wire(response)
+
+    def close(self) -> None:
+        if self._owned:
+            self._client.close()
+
+
+class AsyncSender:
+    """Sends WireRequests through an ``httpx.AsyncClient``; closes it only if it made it."""
+
+    def __init__(self, edge: Edge, client: httpx.AsyncClient, *, owned: bool) -> None:
+        self._edge = edge
+        self._client = client
+        self._owned = owned
+
+    def _build(self, request: WireRequest) -> httpx.Request:
+        if self._owned:
+            return self._edge.request(request)
+        return self._edge.merged_request(self._client, request)
+
+    async def send(self, request: WireRequest) -> WireResponse:
+        started = time.perf_counter()
+        try:
+            response = await self._client.send(self._build(request))
+        except httpx.RequestError as exc:
+            self._edge.log(request, type(exc).__name__, started)
+            raise transport_error(exc, self._edge.where(request)) from exc
+        self._edge.log(request, str(response.status_code), started)
+        return _wire(response)
+
+    async def aclose(self) -> None:
+        if self._owned:
+            await self._client.aclose()

@@ -1,0 +1,567 @@
+"""Pieces the three backends share: dates, numbers, paths, request forms and Twilio's errors.
+
+Rules this module keeps:
+
+* Dates on the wire are RFC 2822. We write them in GMT (``+0000``) at one-second precision and read
+  any numeric offset (``-0700``), ``GMT``, ``UT`` or ``Z``; ``-0000`` reads as UTC. List filters
+  are ``YYYY-MM-DD`` dates or ISO 8601 instants (a naive one is GMT, as Twilio documents).
+* Request forms are read with Twilio's validation order and error codes (see
+  :func:`decode_create`), and written in the order :data:`~compat.backends._mapping.CREATE_PARAMS`
+  lists. A blank create parameter counts as absent. Unknown parameters are ignored, as Twilio
+  ignores them (its code 20001 is only a warning).
+* The server side never lets a :class:`~compat.errors.RequestError` escape: every refusal becomes
+  an :class:`~compat.errors.ApiError` with Twilio's status, code and ``more_info`` link.
+* The client side refuses, with :class:`~compat.errors.InvalidParameter`, to send a field its
+  dialect does not have; it never drops one silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+import attrs
+
+from compat import phone
+from compat.backends._mapping import (
+    CREATE_PARAMS,
+    LIST_PARAMS,
+    PAGE_SIZE_PARAMS,
+    V2008,
+    ParamMap,
+)
+from compat.errors import ApiError, InvalidParameter, InvalidPhoneNumber
+from compat.model import ListQuery, Message, MessageUpdate, NewMessage
+from compat.wire import form_value, form_values
+
+__all__ = [
+    "UTC",
+    "Routes",
+    "bad_request",
+    "decode_create",
+    "decode_query",
+    "decode_update",
+    "encode_create",
+    "encode_query",
+    "encode_update",
+    "format_filter_date",
+    "format_iso_instant",
+    "format_rfc2822",
+    "more_info",
+    "parse_filter_date",
+    "parse_rfc2822",
+    "read_national_number",
+    "render_number",
+    "trusted_factory",
+    "trusted_message",
+    "twilio_error",
+]
+
+UTC: Final = dt.timezone.utc
+
+# -- dates -----------------------------------------------------------------------------------------
+
+_DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                       "Dec")
+_MONTHS: Final = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
+
+_RFC2822: Final = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?"
+    r"(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{4})\s+"
+    r"(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UTC|UT|Z)",
+    re.ASCII,
+)
+_ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_ISO_INSTANT: Final = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?",
+    re.ASCII,
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _zone(text: str) -> dt.timezone:
+    if text in ("GMT", "UT", "UTC", "Z", "+0000", "-0000", "+00:00", "-00:00"):
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"time zone offset {text!r} is out of range")
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+@functools.lru_cache(maxsize=16384)
+def format_rfc2822(value: dt.datetime) -> str:
+    """An aware datetime as Twilio writes it, whole seconds: ``Fri, 13 Aug 2010 01:16:24 +0000``."""
+    u = value.astimezone(UTC)
+    return (
+        f"{_DAY_NAMES[u.weekday()]}, {u.day:02d} {_MONTH_NAMES[u.month - 1]} {u.year:04d} "
+        f"{u.hour:02d}:{u.minute:02d}:{u.second:02d} +0000"
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def parse_rfc2822(text: str) -> dt.datetime:
+    """An RFC 2822 date in any offset, as an aware datetime keeping that offset.
+
+    Raises :class:`ValueError` for anything else (the backends turn it into
+    :class:`~compat.errors.UnexpectedDocument`). The day name, when present, is not checked.
+    """
+    found = _RFC2822.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(f"{text!r} is not an RFC 2822 date")
+    day, month, year, hour, minute, second, zone = found.groups()
+    return dt.datetime(
+        int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second or 0),
+        tzinfo=_zone(zone),
+    )
+
+
+def format_iso_instant(value: dt.datetime) -> str:
+    """An aware datetime as ISO 8601 in UTC, whole seconds: ``2019-06-11T22:05:25Z``."""
+    u = value.astimezone(UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+    )
+
+
+def _parse_iso_instant(text: str) -> dt.datetime | None:
+    found = _ISO_INSTANT.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = found.groups()
+    micro = int(fraction.ljust(6, "0")) if fraction else 0
+    return dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro,
+        tzinfo=_zone(zone) if zone else UTC,
+    )
+
+
+def format_filter_date(value: dt.date) -> str:
+    """A ``DateSent`` filter value: ``YYYY-MM-DD`` for a date, ISO 8601 UTC for an instant."""
+    if isinstance(value, dt.datetime):
+        return format_iso_instant(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def parse_filter_date(text: str) -> dt.date:
+    """Read a ``DateSent`` filter: a date, an ISO 8601 instant or an RFC 2822 date.
+
+    Raises :class:`ValueError` otherwise.
+    """
+    text = text.strip()
+    found = _ISO_DATE.fullmatch(text)
+    if found is not None:
+        return dt.date(*(int(part) for part in found.groups()))
+    instant = _parse_iso_instant(text)
+    if instant is not None:
+        return instant
+    return parse_rfc2822(text)
+
+
+def parse_iso_instant(text: str) -> dt.datetime:
+    """An ISO 8601 instant (``SendAt``); a naive one is UTC. Raises :class:`ValueError`."""
+    instant = _parse_iso_instant(text.strip())
+    if instant is None:
+        raise ValueError(f"{text!r} is not an ISO 8601 date and time")
+    return instant
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8192)
+def render_number(value: str, dialect: str) -> str:
+    """A number as ``dialect`` writes it (2008: NANP as 10 bare digits; 2010: E.164).
+
+    A value :func:`compat.phone.render` refuses is written unchanged, as Twilio writes a caller ID
+    it cannot normalize.
+    """
+    try:
+        return phone.render(value, dialect)
+    except InvalidPhoneNumber:
+        return value
+
+
+@functools.lru_cache(maxsize=8192)
+def read_national_number(text: str) -> str:
+    """A number as a 2008 document gives it, in the model's form (E.164 for numbers).
+
+    The inverse of :func:`render_number` for 2008: 10 bare digits are a NANP number; anything
+    :func:`compat.phone.parse_wire` refuses is kept as written.
+    """
+    if len(text) == 10 and text.isdigit() and text.isascii():
+        return "+1" + text
+    text = text.strip()
+    if len(text) == 10 and text.isdigit() and text.isascii():
+        return "+1" + text
+    try:
+        return phone.parse_wire(text, V2008)
+    except InvalidPhoneNumber:
+        return text
+
+
+# -- fast model construction -----------------------------------------------------------------------
+
+_MESSAGE_FIELDS: Final = tuple((field.name, field.default) for field in attrs.fields(Message))
+#: The fast path is used only while Message stays a plain frozen slotted class with no
+#: factories and no post-init hook. Otherwise :func:`trusted_message` calls the constructor.
+_TRUSTED: Final = (
+    "__slots__" in Message.__dict__
+    and not hasattr(Message, "__attrs_post_init__")
+    and not any(isinstance(default, attrs.Factory)  # type: ignore[arg-type]
+                for _, default in _MESSAGE_FIELDS)
+)
+
+
+def _compile_trusted(positional: tuple[str, ...] = ()) -> Callable[..., Message]:
+    """Generate ``make(<positional fields>, *, <other fields>=default)`` setting each slot."""
+    names = [name for name, _ in _MESSAGE_FIELDS]
+    defaults = {f"_d_{name}": default for name, default in _MESSAGE_FIELDS}
+    keyword = [
+        name if default is attrs.NOTHING else f"{name}=_d_{name}"
+        for name, default in _MESSAGE_FIELDS if name not in positional
+    ]
+    params = ", ".join([*positional, "*", *keyword]) if keyword else ", ".join(positional)
+    lines = [f"def make({params}):", "    m = _new(_Message)"]
+    lines += [f"    _s_{name}(m, {name})" for name in names]
+    lines.append("    return m")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_Message": Message, **defaults}
+    namespace.update({f"_s_{name}": Message.__dict__[name].__set__ for name in names})
+    # The source is generated from the model's own field names, nothing from outside.
+    exec("\n".join(lines), namespace)
+    make: Callable[..., Message] = namespace["make"]
+    return make
+
+
+#: ``trusted_message(sid=..., account_sid=..., ...)``: a :class:`Message` from values a reader has
+#: already checked, without the per-field converters and validators (the hot path of decoding a
+#: page). The caller guarantees what the validators would: SIDs that match their patterns, aware
+#: datetimes, :class:`~compat.model.Status` / :class:`~compat.model.Direction` members,
+#: ``Decimal`` prices, non-negative ``int`` counts, ``str`` or ``None`` for the rest. Fields not
+#: given take their defaults; ``trusted_message(**v) == Message(**v)`` for every valid ``v``.
+trusted_message: Final[Callable[..., Message]] = _compile_trusted() if _TRUSTED else Message
+
+
+def trusted_factory(fields: tuple[str, ...]) -> Callable[..., Message]:
+    """Like :data:`trusted_message`, taking ``fields`` positionally (faster in a hot loop)."""
+    if _TRUSTED:
+        return _compile_trusted(fields)
+
+    def make(*values: Any, **others: Any) -> Message:
+        return Message(**dict(zip(fields, values, strict=True)), **others)
+
+    return make
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def more_info(code: int) -> str:
+    """Twilio's documentation link for an error code."""
+    return f"https://www.twilio.com/docs/errors/{code}"
+
+
+def twilio_error(code: int, message: str, status: int = 400) -> ApiError:
+    """An API error with a Twilio code and its ``more_info`` link."""
+    return ApiError(status, message, code, more_info(code))
+
+
+def bad_request(message: str) -> ApiError:
+    """A 400 for a malformed parameter value Twilio documents no code for."""
+    return ApiError(400, message)
+
+
+# -- paths -----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Routes:
+    """One dialect's paths: ``{prefix}{account}{collection}[/{sid}]{suffix}``."""
+
+    prefix: str
+    collection: str
+    suffix: str
+
+    def list_path(self, account_sid: str) -> str:
+        return f"{self.prefix}{account_sid}{self.collection}{self.suffix}"
+
+    def instance_path(self, account_sid: str, sid: str) -> str:
+        return f"{self.prefix}{account_sid}{self.collection}/{sid}{self.suffix}"
+
+    def match(self, path: str) -> tuple[str, str | None] | None:
+        """``(account, sid or None)`` when ``path`` is this dialect's, else ``None``.
+
+        The SIDs are not checked here; the backend answers 404 for a malformed one.
+        """
+        if not path.startswith(self.prefix):
+            return None
+        account, slash, rest = path[len(self.prefix):].partition("/")
+        if not account or not slash:
+            return None
+        rest = "/" + rest
+        if not rest.startswith(self.collection):
+            return None
+        rest = rest[len(self.collection):]
+        if rest == self.suffix:
+            return account, None
+        if not rest.startswith("/") or not rest.endswith(self.suffix):
+            return None
+        sid = rest[1:len(rest) - len(self.suffix)]
+        if not sid or "/" in sid:
+            return None
+        return account, sid
+
+
+# -- create ----------------------------------------------------------------------------------------
+
+_TRUE: Final = frozenset({"true", "True", "TRUE", "1"})
+_FALSE: Final = frozenset({"false", "False", "FALSE", "0"})
+_INT: Final = re.compile(r"-?[0-9]{1,18}", re.ASCII)
+_MAX_MEDIA: Final = 10
+
+
+def _params(table: tuple[ParamMap, ...], dialect: str) -> tuple[ParamMap, ...]:
+    return tuple(p for p in table if dialect in p.dialects)
+
+
+def _utf8(param: ParamMap, text: str) -> str:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidParameter(
+                f"{param.wire} holds characters UTF-8 cannot encode (a lone surrogate)",
+                parameter=param.wire,
+            ) from None
+    return text
+
+
+def _encode_value(param: ParamMap, value: Any, dialect: str) -> list[str]:
+    kind = param.kind
+    if kind == "text":
+        return [_utf8(param, value)]
+    if kind == "number":
+        return [render_number(value, dialect)]
+    if kind == "list":
+        return [_utf8(param, item) for item in value]
+    if kind == "bool":
+        return ["true" if value else "false"]
+    if kind == "decimal":
+        return [format(value, "f")]
+    if kind == "enum":
+        return [str(value.value)]
+    if kind == "datetime":
+        return [format_iso_instant(value)]
+    if kind == "date":
+        return [format_filter_date(value)]
+    return [str(value)]
+
+
+def _encode(table: tuple[ParamMap, ...], obj: object, dialect: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for param in table:
+        value = getattr(obj, param.model)
+        if value is None or value == ():
+            continue
+        if dialect not in param.dialects:
+            if any(p.model == param.model and dialect in p.dialects for p in table):
+                continue  # another spelling of the same field serves this dialect
+            raise InvalidParameter(
+                f"the {dialect} dialect cannot send {param.model} ({param.wire})",
+                parameter=param.wire,
+            )
+        pairs.extend((param.wire, text) for text in _encode_value(param, value, dialect))
+    return pairs
+
+
+def encode_create(message: NewMessage, dialect: str) -> list[tuple[str, str]]:
+    """The create form for ``message``; a field the dialect lacks raises InvalidParameter."""
+    return _encode(CREATE_PARAMS, message, dialect)
+
+
+def _present(pairs: Sequence[tuple[str, str]], name: str) -> str | None:
+    value = form_value(pairs, name)
+    return value if value else None
+
+
+def _decode_scalar(param: ParamMap, text: str) -> object:
+    kind = param.kind
+    if kind == "int":
+        if not _INT.fullmatch(text):
+            raise bad_request(f"{param.wire} must be an integer, got {text!r}")
+        return int(text)
+    if kind == "bool":
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise bad_request(f"{param.wire} must be true or false, got {text!r}")
+    if kind == "decimal":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            raise bad_request(f"{param.wire} must be a decimal number, got {text!r}")
+        return number
+    if kind == "datetime":
+        try:
+            return parse_iso_instant(text)
+        except ValueError:
+            raise bad_request(
+                f"{param.wire} must be an ISO 8601 date and time, got {text!r}"
+            ) from None
+    return text
+
+
+def _normalize(value: str, field: str, code: int, message: str) -> str:
+    try:
+        return phone.normalize(value, field=field)
+    except InvalidPhoneNumber:
+        raise twilio_error(code, message.format(value)) from None
+
+
+_NO_BODY: Final = {
+    21602: "Message body is required.",
+    21619: "A text message body or media urls must be specified.",
+}
+_TOO_LONG: Final = {
+    21605: "The message body exceeds the 160 character limit.",
+    21617: "The concatenated message body exceeds the 1600 character limit.",
+}
+
+
+def decode_create(
+    pairs: Sequence[tuple[str, str]],
+    *,
+    dialect: str,
+    max_body_length: int,
+    body_too_long_code: int,
+    no_body_code: int,
+) -> NewMessage:
+    """Read a create form the way Twilio validates it, raising :class:`ApiError`.
+
+    Order: To missing (21604); From and MessagingServiceSid missing (21603); no Body and no media
+    (``no_body_code``: 21602 or 21619); To invalid (21211); From invalid (21212); body over
+    ``max_body_length`` code points (``body_too_long_code``); then every other value (400).
+    """
+    params = _params(CREATE_PARAMS, dialect)
+    names = {p.wire for p in params}
+    to = _present(pairs, "To")
+    if to is None:
+        raise twilio_error(21604, "A 'To' phone number is required.")
+    sender = _present(pairs, "From")
+    service = _present(pairs, "MessagingServiceSid") if "MessagingServiceSid" in names else None
+    if sender is None and service is None:
+        raise twilio_error(21603, "A 'From' phone number is required.")
+    body = form_value(pairs, "Body")
+    media = [url for url in form_values(pairs, "MediaUrl") if url] if "MediaUrl" in names else []
+    content = _present(pairs, "ContentSid") if "ContentSid" in names else None
+    if not body and not media and content is None:
+        raise twilio_error(no_body_code, _NO_BODY[no_body_code])
+    values: dict[str, object] = {
+        "to": _normalize(to, "To", 21211, "The 'To' number {} is not a valid phone number."),
+    }
+    if sender is not None:
+        values["from_"] = _normalize(
+            sender, "From", 21212,
+            "The 'From' number {} is not a valid phone number, shortcode, or alphanumeric "
+            "sender ID.",
+        )
+    if body is not None and len(body) > max_body_length:
+        raise twilio_error(body_too_long_code, _TOO_LONG[body_too_long_code])
+    if len(media) > _MAX_MEDIA:
+        raise twilio_error(
+            21623, f"Too many media URLs: at most {_MAX_MEDIA} are allowed, got {len(media)}."
+        )
+    for param in params:
+        if param.model in ("to", "from_"):
+            continue
+        if param.kind == "list":
+            items = [item for item in form_values(pairs, param.wire) if item]
+            if items:
+                values[param.model] = tuple(items)
+            continue
+        text = body if param.wire == "Body" else _present(pairs, param.wire)
+        if text is None:
+            continue
+        values[param.model] = _decode_scalar(param, text)
+    if values.get("fallback_from") is not None:
+        values["fallback_from"] = _normalize(
+            str(values["fallback_from"]), "FallbackFrom", 21212,
+            "The 'FallbackFrom' number {} is not a valid phone number.",
+        )
+    try:
+        return NewMessage(**values)  # type: ignore[arg-type]
+    except InvalidParameter as exc:
+        raise bad_request(str(exc)) from None
+
+
+# -- list ------------------------------------------------------------------------------------------
+
+
+def encode_query(query: ListQuery, dialect: str) -> list[tuple[str, str]]:
+    """The list request's query pairs; a filter the dialect lacks raises InvalidParameter."""
+    return _encode(LIST_PARAMS, query, dialect)
+
+
+def decode_query(pairs: Sequence[tuple[str, str]], *, dialect: str) -> ListQuery:
+    """Read list filters and paging, raising :class:`ApiError` (400) for a bad value."""
+    values: dict[str, object] = {}
+    for param in _params(LIST_PARAMS, dialect):
+        if param.model in values:
+            continue
+        names = PAGE_SIZE_PARAMS[dialect] if param.model == "page_size" else (param.wire,)
+        text = next((v for v in (_present(pairs, n) for n in names) if v is not None), None)
+        if text is None:
+            continue
+        if param.kind == "number":
+            code = 21211 if param.wire == "To" else 21212
+            values[param.model] = _normalize(
+                text, param.wire, code,
+                "The '" + param.wire + "' number {} is not a valid phone number.",
+            )
+        elif param.kind == "date":
+            try:
+                values[param.model] = parse_filter_date(text)
+            except ValueError:
+                raise bad_request(
+                    f"{param.wire} must be a date (YYYY-MM-DD) or an ISO 8601 date and time, "
+                    f"got {text!r}"
+                ) from None
+        else:
+            values[param.model] = _decode_scalar(param, text)
+    try:
+        return ListQuery(**values)  # type: ignore[arg-type]
+    except InvalidParameter as exc:
+        raise bad_request(str(exc)) from None
+
+
+# -- update ----------------------------------------------------------------------------------------
+
+
+def encode_update(update: MessageUpdate) -> list[tuple[str, str]]:
+    """The update form: ``Body=`` to redact, ``Status=canceled`` to cancel."""
+    pairs: list[tuple[str, str]] = []
+    if update.body is not None:
+        pairs.append(("Body", update.body))
+    if update.status is not None:
+        pairs.append(("Status", str(update.status)))
+    return pairs
+
+
+def decode_update(pairs: Sequence[tuple[str, str]]) -> MessageUpdate:
+    """Read an update form, raising :class:`ApiError` (400) for anything but redact or cancel."""
+    body = form_value(pairs, "Body")
+    status = form_value(pairs, "Status")
+    try:
+        return MessageUpdate(body=body, status=status or None)
+    except InvalidParameter as exc:
+        raise bad_request(str(exc)) from None

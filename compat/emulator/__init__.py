@@ -1,0 +1,42 @@
+"""A stateful emulator of Twilio's Messages API, for both API generations, over one store.
+
+Served in-process (``httpx.Client(transport=emulator.transport())``, ``emulator.client()``) or over
+HTTP (``twilio-compat serve``, :func:`serve_in_thread`). Modules, one job each: ``store`` (state,
+SQLite option), ``clock``, ``lifecycle`` (statuses and when), ``magic`` (Twilio's test numbers),
+``core`` (the :class:`Emulator` facade: routing, auth, operations), ``inbound`` (incoming messages
+and TwiML replies), ``callbacks`` (outgoing HTTP), ``transport`` (httpx), ``asgi`` and ``server``
+(HTTP), ``admin`` (``/__admin`` routes).
+"""
+
+from __future__ import annotations
+
+from compat.emulator.callbacks import Attempt, HttpReply, HttpxSender, OutgoingRequest, Sender
+from compat.emulator.clock import Clock, ManualClock, SystemClock
+from compat.emulator.core import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator
+from compat.emulator.inbound import Inbound
+from compat.emulator.lifecycle import Mode, Outcome
+from compat.emulator.server import ServedEmulator, serve_in_thread
+from compat.emulator.store import Account, ApiKey, PhoneNumber, Store
+
+__all__ = [
+    "TEST_ACCOUNT_SID",
+    "TEST_AUTH_TOKEN",
+    "Account",
+    "ApiKey",
+    "Attempt",
+    "Clock",
+    "Emulator",
+    "HttpReply",
+    "HttpxSender",
+    "Inbound",
+    "ManualClock",
+    "Mode",
+    "Outcome",
+    "OutgoingRequest",
+    "PhoneNumber",
+    "Sender",
+    "ServedEmulator",
+    "Store",
+    "SystemClock",
+    "serve_in_thread",
+]

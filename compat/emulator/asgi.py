@@ -1,0 +1,117 @@
+"""The emulator as an ASGI application, with no web framework: bytes in, the emulator, bytes out.
+
+Rules this module keeps:
+
+* ``http`` scopes: the body is read up to :data:`MAX_BODY` bytes (more is a 413, in the dialect's
+  error format), then the emulator answers. API requests are answered on the event loop (they do no
+  I/O); the status callbacks they cause go to the emulator's background dispatcher, after the
+  response. Admin requests may call webhooks, so they run on a worker thread.
+* ``lifespan`` scopes start the emulator's background work (the timed-mode ticker, the callback
+  thread) and stop it at shutdown. Other scope types are refused.
+* Nothing raised escapes as a traceback to the client: an unexpected error is a 500 in the dialect's
+  format, kept in the emulator's errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+import anyio.to_thread
+
+from compat.wire import WireResponse
+
+if TYPE_CHECKING:
+    from compat.emulator.core import Emulator
+
+__all__ = ["MAX_BODY", "EmulatorApp"]
+
+MAX_BODY = 1024 * 1024
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class EmulatorApp:
+    """``uvicorn.run(EmulatorApp(emulator))``; see the module docstring."""
+
+    def __init__(self, emulator: Emulator, *, max_body: int = MAX_BODY) -> None:
+        self.emulator = emulator
+        self.max_body = max_body
+        emulator.dispatcher.background = True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+        else:
+            raise RuntimeError(f"the emulator serves HTTP only, not {kind!r}")
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.emulator.start_background()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.emulator.stop_background()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        emulator = self.emulator
+        path: str = scope["path"]
+        method: str = scope["method"]
+        body = await self._read_body(receive)
+        if body is None:
+            error = _too_large(self.max_body)
+            response = emulator._fallback_backend(path).render_error(error)
+            await _send(send, response)
+            return
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        query: bytes = scope.get("query_string", b"")
+        if path.startswith("/__admin"):
+            response, outbox = await anyio.to_thread.run_sync(
+                emulator.handle_raw, method, path, query, headers, body
+            )
+        else:
+            response, outbox = emulator.handle_raw(method, path, query, headers, body)
+        await _send(send, response)
+        emulator.submit(outbox)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+def _too_large(limit: int) -> Any:
+    from compat.emulator.core import api_error
+
+    return api_error(413, None, f"The request body is over the {limit}-byte limit.")
+
+
+async def _send(send: Send, response: WireResponse) -> None:
+    headers = [
+        (k.lower().encode("latin-1"), v.encode("latin-1"))
+        for k, v in response.headers
+        if k.lower() != "content-length"
+    ]
+    headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})

@@ -1,0 +1,226 @@
+"""Incoming messages: store one, call the number's webhook, and carry out the TwiML reply.
+
+Rules this module keeps:
+
+* The inbound message belongs to the account owning the ``To`` number; it is stored as
+  ``direction=inbound``, ``status=received``, with the number's ``api_version``. A number the
+  emulator does not know is received by the test account and calls no webhook.
+* The webhook gets the parameter set of the number's API version (:mod:`compat.webhooks`), signed
+  with the account's token, by the number's method (GET or POST).
+* The reply is read by its content: TwiML (``<Sms>`` for a 2008 number, ``<Message>`` for a 2010
+  one, and ``<Redirect>``), or ``text/plain``, whose text is sent back as one message. An empty
+  reply sends nothing. Relative URLs resolve against the document that held them.
+* Each message verb becomes an ``outbound-reply`` message: ``to`` defaults to the sender and
+  ``from`` to the receiving number. A 2008 ``<Sms action>`` gets ``SmsSid`` and ``SmsStatus``
+  (``sending``, or ``invalid`` when the verb could not be sent) and its answer replaces the rest of
+  the document, as ``<Redirect>`` does; a 2010 ``<Message action>`` is its status callback.
+* At most :data:`MAX_DOCUMENTS` TwiML documents per incoming message (redirect loops end there).
+  A bad reply (not TwiML, hostile XML, an invalid verb) never raises: it is kept in
+  :attr:`Inbound.errors` and in the emulator's errors, which a strict test fails on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+import attrs
+
+from compat import phone, twiml
+from compat.emulator import lifecycle
+from compat.emulator.callbacks import HttpReply, OutgoingRequest
+from compat.emulator.lifecycle import Outcome
+from compat.emulator.store import Account, PhoneNumber
+from compat.errors import CompatError, InvalidPhoneNumber
+from compat.model import Direction, Message, Status
+from compat.webhooks import incoming_message_params
+
+if TYPE_CHECKING:
+    from compat.emulator.core import Emulator
+
+__all__ = ["MAX_DOCUMENTS", "Inbound", "receive"]
+
+MAX_DOCUMENTS = 10
+_MAX_BODY = {"2008-08-01": 160, "2010-04-01": 1600}
+_TWIML_TYPES = frozenset({"text/xml", "application/xml", "text/html"})
+
+
+@attrs.frozen
+class Inbound:
+    """What receiving a message did: the stored inbound message, the replies sent, and the
+    problems met (a webhook failure, a bad TwiML document, an invalid verb)."""
+
+    message: Message
+    replies: tuple[Message, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+@attrs.define
+class _Run:
+    emulator: Emulator
+    account: Account
+    number: PhoneNumber
+    inbound: Message
+    replies: list[Message] = attrs.field(factory=list)
+    errors: list[str] = attrs.field(factory=list)
+    outbox: list[OutgoingRequest] = attrs.field(factory=list)
+
+    def fail(self, text: str) -> None:
+        self.errors.append(text)
+        self.emulator.errors.append(f"incoming message {self.inbound.sid}: {text}")
+
+
+def receive(
+    emulator: Emulator, from_: str, to: str, body: str, *, media_urls: Sequence[str] = ()
+) -> Inbound:
+    """See the module docstring. Raises :class:`~compat.errors.InvalidPhoneNumber` for a number
+    that cannot be normalized."""
+    sender = phone.normalize(from_, field="From")
+    receiver = phone.normalize(to, field="To")
+    number = emulator.store.number(receiver)
+    account_sid = number.account_sid if number is not None else emulator.account.sid
+    api_version = number.api_version if number is not None else "2010-04-01"
+    inbound = emulator.store_message(
+        account_sid=account_sid,
+        to=receiver,
+        from_=sender,
+        body=body,
+        media_urls=media_urls,
+        status=Status.RECEIVED,
+        direction=Direction.INBOUND,
+        dialect=api_version,
+        api_version=api_version,
+        outbox=[],
+    )
+    if number is None or not number.sms_url:
+        return Inbound(inbound)
+    account = emulator.store.account(account_sid)
+    assert account is not None
+    run = _Run(emulator, account, number, inbound)
+    params = incoming_message_params(inbound, api_version=api_version)
+    attempt, reply = emulator.sign_and_send(
+        "incoming", number.sms_method, number.sms_url, params,
+        account=account, message_sid=inbound.sid,
+    )
+    if reply is None or not attempt.ok:
+        run.fail(f"webhook {number.sms_url} failed: {attempt.error or f'HTTP {attempt.status}'}")
+    else:
+        _follow(run, reply, number.sms_url)
+    emulator.submit(run.outbox)
+    latest = [emulator.store.get(m.sid) for m in run.replies]
+    replies = tuple(
+        record.message if record is not None else sent
+        for record, sent in zip(latest, run.replies, strict=True)
+    )
+    return Inbound(inbound, replies, tuple(run.errors))
+
+
+@attrs.frozen
+class _Next:
+    """Where control passes next: a request still to make."""
+
+    kind: str
+    method: str
+    url: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def _follow(run: _Run, reply: HttpReply, url: str) -> None:
+    """Carry out ``reply`` (fetched from ``url``) and the documents it leads to."""
+    documents = 1
+    following = _execute(run, reply, url)
+    while following is not None:
+        if documents >= MAX_DOCUMENTS:
+            run.fail(f"more than {MAX_DOCUMENTS} TwiML documents for one message; stopped")
+            return
+        fetched = _fetch(run, following)
+        if fetched is None:
+            return
+        documents += 1
+        following = _execute(run, fetched, following.url)
+
+
+def _execute(run: _Run, reply: HttpReply, url: str) -> _Next | None:
+    """Carry out one document; returns where control passes next, if anywhere."""
+    text = reply.body.strip()
+    if not text:
+        return None
+    kind = reply.content_type
+    if kind == "text/plain":
+        try:
+            body = text.decode("utf-8")
+        except UnicodeDecodeError:
+            run.fail(f"the text/plain reply from {url} is not UTF-8")
+            return None
+        _send(run, twiml.MessageVerb(body=body), url)
+        return None
+    if kind not in _TWIML_TYPES and not text.startswith(b"<"):
+        run.fail(f"the reply from {url} is {kind or 'untyped'}, not TwiML")
+        return None
+    try:
+        document = twiml.parse(reply.body, dialect=run.number.api_version)
+    except CompatError as exc:
+        run.fail(f"TwiML from {url} refused: {exc}")
+        return None
+    for verb in document.verbs:
+        if isinstance(verb, twiml.Redirect):
+            return _Next("redirect", verb.method, urljoin(url, verb.url))
+        sid = _send(run, verb, url)
+        if verb.action and run.number.api_version == "2008-08-01":
+            params = (("SmsSid", sid or ""), ("SmsStatus", "sending" if sid else "invalid"))
+            return _Next("action", verb.method, urljoin(url, verb.action), params)
+    return None
+
+
+def _fetch(run: _Run, following: _Next) -> HttpReply | None:
+    attempt, reply = run.emulator.sign_and_send(
+        following.kind, following.method, following.url, following.params,
+        account=run.account, message_sid=run.inbound.sid,
+    )
+    if reply is None or not attempt.ok:
+        reason = attempt.error or f"HTTP {attempt.status}"
+        run.fail(f"{following.kind} {following.url} failed: {reason}")
+        return None
+    return reply
+
+
+def _send(run: _Run, verb: twiml.MessageVerb, url: str) -> str | None:
+    """Store the reply ``verb`` asks for; returns its SID, or ``None`` when it was invalid."""
+    inbound = run.inbound
+    try:
+        to = phone.normalize(verb.to, field="To") if verb.to else inbound.from_
+        from_ = phone.normalize(verb.from_, field="From") if verb.from_ else inbound.to
+    except InvalidPhoneNumber as exc:
+        code = 14101 if exc.field == "To" else 14102
+        run.fail(f"<{verb.verb}> from {url}: invalid {exc.field!r} attribute (error {code})")
+        return None
+    limit = _MAX_BODY[run.number.api_version]
+    if not verb.body and not verb.media_urls:
+        run.fail(f"<{verb.verb}> from {url} has no body (error 14103)")
+        return None
+    if len(verb.body) > limit:
+        run.fail(f"<{verb.verb}> from {url}: body of {len(verb.body)} characters is over {limit} "
+                 "(error 14103)")
+        return None
+    emulator = run.emulator
+    callback = verb.status_callback or (
+        verb.action if run.number.api_version != "2008-08-01" else None
+    )
+    outcome = emulator._outcomes.get(to or "", Outcome())
+    message = emulator.store_message(
+        account_sid=run.account.sid,
+        to=to,
+        from_=from_,
+        body=verb.body,
+        media_urls=verb.media_urls,
+        status=Status.QUEUED,
+        direction=Direction.OUTBOUND_REPLY,
+        dialect=run.number.api_version,
+        api_version=run.number.api_version,
+        status_callback=urljoin(url, callback) if callback else None,
+        pending=lifecycle.plan(outcome, run.number.api_version),
+        outbox=run.outbox,
+    )
+    run.replies.append(message)
+    return message.sid

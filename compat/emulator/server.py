@@ -1,0 +1,126 @@
+"""Serving an emulator over HTTP with uvicorn: in a background thread (tests) or in the foreground.
+
+Rules: servers bind to ``127.0.0.1`` unless told otherwise; port 0 picks a free port, and the bound
+port is known before :func:`serve_in_thread` returns (the socket is bound first and handed to
+uvicorn). Sockets are TCP with Nagle's algorithm off. Stopping waits for the server thread to end.
+uvicorn is imported only here.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from compat.emulator.asgi import EmulatorApp
+from compat.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from compat.emulator.core import Emulator
+
+__all__ = ["ServedEmulator", "bind", "serve_in_thread"]
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket on ``host:port``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto must say TCP: asyncio only turns Nagle off (TCP_NODELAY) on sockets whose proto is
+    # IPPROTO_TCP, and with Nagle on, every response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _uvicorn() -> Any:
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ConfigurationError(
+            "serving the emulator needs uvicorn: pip install 'twilio-compat[server]'"
+        ) from None
+    return uvicorn
+
+
+def make_server(emulator: Emulator, *, log_level: str = "warning", access_log: bool = False) -> Any:
+    """A configured ``uvicorn.Server`` for ``emulator`` (not started)."""
+    uvicorn = _uvicorn()
+    config = uvicorn.Config(
+        EmulatorApp(emulator),
+        lifespan="on",
+        log_level=log_level,
+        access_log=access_log,
+        ws="none",
+        timeout_keep_alive=30,
+    )
+    return uvicorn.Server(config)
+
+
+class ServedEmulator:
+    """A running server: its :attr:`url`, and :meth:`stop`. A context manager."""
+
+    def __init__(self, emulator: Emulator, server: Any, sock: socket.socket) -> None:
+        self.emulator = emulator
+        self._server = server
+        self._sock = sock
+        host, port = sock.getsockname()[:2]
+        self.host = host
+        self.port = port
+        shown = f"[{host}]" if ":" in host else host
+        self.url = f"http://{shown}:{port}"
+        self._thread = threading.Thread(
+            target=server.run,
+            kwargs={"sockets": [sock]},
+            name="compat-emulator-server",
+            daemon=True,
+        )
+
+    def _start(self, timeout: float) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the emulator server stopped while starting")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the emulator server did not start within {timeout} s")
+            time.sleep(0.005)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask uvicorn to exit and wait for its thread."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self._sock.close()
+
+    def __enter__(self) -> ServedEmulator:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<ServedEmulator {self.url}>"
+
+
+def serve_in_thread(
+    emulator: Emulator,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    log_level: str = "warning",
+    timeout: float = 10.0,
+) -> ServedEmulator:
+    """Serve ``emulator`` from a background thread; returns once it accepts connections."""
+    sock = bind(host, port)
+    served = ServedEmulator(emulator, make_server(emulator, log_level=log_level), sock)
+    served._start(timeout)
+    return served

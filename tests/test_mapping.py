@@ -1,0 +1,164 @@
+"""The mapping tables: every status, direction and Flags value maps or raises, nothing falls
+through, and the field tables cover the model exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+import pytest
+
+from compat.backends import _mapping as mapping
+from compat.backends._mapping import (
+    CARRIED,
+    CREATE_PARAMS,
+    DIALECTS,
+    FIELDS,
+    LIST_PARAMS,
+    STATUS_DOWN,
+    V2008,
+    V2010,
+    V2010_SMS,
+    direction_from_flags,
+    flags_from_direction,
+    status_for,
+)
+from compat.errors import InvalidParameter, UnexpectedDocument
+from compat.model import Direction, ListQuery, Message, NewMessage, Status
+
+DOCUMENTED = {
+    V2008: {"queued", "sending", "sent", "failed"},
+    V2010_SMS: {"queued", "sending", "sent", "failed", "received"},
+    V2010: {status.value for status in Status},
+}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("status", list(Status))
+def test_every_known_status_maps_into_the_dialect(dialect: str, status: Status) -> None:
+    written = status_for(dialect, status)
+    assert written.known
+    assert written.value in DOCUMENTED[dialect]
+    # A status the dialect documents is written as itself.
+    if status.value in DOCUMENTED[dialect]:
+        assert written is status
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_status_tables_cover_every_member(dialect: str) -> None:
+    assert set(STATUS_DOWN[dialect]) == set(Status)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_unknown_status_passes_through_unchanged(dialect: str) -> None:
+    strange = Status("carrier-held")
+    assert status_for(dialect, strange) is strange
+
+
+@pytest.mark.parametrize(
+    ("status", "down"),
+    [("delivered", "sent"), ("undelivered", "failed"), ("received", "sent"),
+     ("receiving", "sending"), ("accepted", "queued"), ("scheduled", "queued"),
+     ("read", "sent"), ("partially_delivered", "sent"), ("canceled", "failed")],
+)
+def test_2008_status_decisions(status: str, down: str) -> None:
+    assert status_for(V2008, Status(status)) == down
+
+
+EXPECTED_FLAGS: dict[int, Direction | None] = {
+    0: None, 1: Direction.INBOUND, 2: Direction.OUTBOUND_REPLY, 3: None,
+    4: Direction.OUTBOUND_API, 5: None, 6: Direction.OUTBOUND_API, 7: None,
+}
+
+
+@pytest.mark.parametrize("flags", range(64))
+def test_every_flags_value_maps_or_raises(flags: int) -> None:
+    expected = EXPECTED_FLAGS[flags & 7]
+    if expected is None:
+        with pytest.raises(UnexpectedDocument):
+            direction_from_flags(flags)
+    else:
+        assert direction_from_flags(flags) is expected
+
+
+def test_negative_flags_raise() -> None:
+    with pytest.raises(UnexpectedDocument, match="non-negative"):
+        direction_from_flags(-1)
+
+
+@pytest.mark.parametrize("direction", list(Direction))
+def test_every_direction_has_flags_and_reads_back(direction: Direction) -> None:
+    flags = flags_from_direction(direction)
+    assert flags in (1, 2, 4)
+    expected = Direction.OUTBOUND_REPLY if direction is Direction.OUTBOUND_CALL else direction
+    assert direction_from_flags(flags) is expected
+
+
+def test_unknown_direction_has_no_flags() -> None:
+    with pytest.raises(InvalidParameter, match="no 2008 Flags"):
+        flags_from_direction(Direction("outbound-carrier-pigeon"))
+
+
+def test_field_table_covers_the_model_once() -> None:
+    names = [field.model for field in FIELDS]
+    assert sorted(names) == sorted(a.name for a in attrs.fields(Message))
+    assert len(names) == len(set(names))
+
+
+def test_carried_fields() -> None:
+    everything = {a.name for a in attrs.fields(Message)}
+    assert everything - CARRIED[V2010] == {"media_urls"}
+    assert CARRIED[V2008] == {"sid", "date_created", "date_updated", "date_sent", "account_sid",
+                              "to", "from_", "body", "status", "direction"}
+    assert CARRIED[V2010_SMS] == CARRIED[V2008] | {"api_version", "price", "uri"}
+
+
+def test_2008_element_order_is_the_documented_one() -> None:
+    order = [field.v2008 for field in FIELDS if field.v2008 is not None]
+    assert order == ["Sid", "DateCreated", "DateUpdated", "DateSent", "AccountSid", "To", "From",
+                     "Body", "Status", "Flags"]
+
+
+def test_parameter_tables_cover_the_request_models() -> None:
+    assert {p.model for p in CREATE_PARAMS} == {a.name for a in attrs.fields(NewMessage)}
+    assert {p.model for p in LIST_PARAMS} == {a.name for a in attrs.fields(ListQuery)}
+    for table in (CREATE_PARAMS, LIST_PARAMS):
+        for dialect in DIALECTS:
+            wires = [p.wire for p in table if dialect in p.dialects]
+            assert len(wires) == len(set(wires))
+
+
+def test_restrict_drops_what_2008_lacks() -> None:
+    from decimal import Decimal
+
+    message = Message(sid="SM" + "a" * 32, account_sid="AC" + "b" * 32, price=Decimal("1"),
+                      num_segments=2, status=Status.DELIVERED, direction=Direction.OUTBOUND_CALL,
+                      media_urls=("https://example.com/x",), uri="/x", body=None)
+    restricted = mapping.restrict(message, V2008, uri=lambda _m: None)
+    assert restricted == Message(sid="SM" + "a" * 32, account_sid="AC" + "b" * 32,
+                                 status=Status.SENT, direction=Direction.OUTBOUND_REPLY, body="")
+
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "dialects.md"
+
+
+def _normalized_rows() -> set[str]:
+    rows = set()
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|"):
+            rows.add(" ".join(cell.strip().strip("`") for cell in line.strip("|").split("|")))
+    return rows
+
+
+def test_the_status_table_in_the_docs_is_the_data() -> None:
+    rows = _normalized_rows()
+    for status in Status:
+        line = " ".join([status.value, *(status_for(d, status).value for d in DIALECTS)])
+        assert line in rows, f"docs/dialects.md lacks the status row: {line}"
+
+
+def test_the_flags_table_in_the_docs_is_the_data() -> None:
+    rows = _normalized_rows()
+    for direction in Direction:
+        line = f"{direction.value} {flags_from_direction(direction)}"
+        assert any(row.startswith(line) for row in rows), f"docs lack the Flags row: {line}"

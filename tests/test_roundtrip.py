@@ -1,0 +1,276 @@
+"""Property tests: every dialect's two sides agree, and 2008 survives a trip through 2010.
+
+* Round trip per dialect: Message -> wire -> Message gives the message restricted to what the
+  dialect carries (``backend.restrict``): XML 1.0 characters only for 2008, whole-second dates,
+  mapped statuses and directions, and the fields the dialect lacks emptied.
+* Cross-version: a canonical 2008 document -> Message -> 2010 JSON -> Message -> 2008 document is
+  the same bytes.
+* Server and client agree: what the server renders the client parses back equal; what the client
+  builds the server parses back to the same call.
+* Anything at all on the wire ends in a documented error, never a stray exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import string
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compat.backends import get
+from compat.backends.base import (
+    Backend,
+    CreateCall,
+    DeleteCall,
+    FetchCall,
+    ListCall,
+    UpdateCall,
+)
+from compat.backends.v2008 import Backend2008
+from compat.backends.v2010 import Backend2010
+from compat.errors import ApiError, ResponseError
+from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMessage
+from compat.wire import WireRequest, WireResponse, encode_form
+from tests import strategies as ms
+
+DIALECTS = ("2008-08-01", "2010-04-01", "2010-04-01-sms")
+AC = "AC" + "0123456789abcdef" * 2
+XML_LIMITS = {"2008-08-01": True, "2010-04-01": False, "2010-04-01-sms": False}
+
+
+def messages_for(dialect: str) -> st.SearchStrategy[Message]:
+    xml = XML_LIMITS[dialect]
+    return ms.messages(xml_safe=xml, known_directions=xml)
+
+
+def restricted_page(backend: Backend, page: MessagePage) -> MessagePage:
+    return attrs.evolve(page, items=tuple(backend.restrict(m) for m in page.items))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_message_round_trip(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(messages_for(dialect), st.booleans())
+    def check(message: Message, created: bool) -> None:
+        response = backend.render_message(message, created=created)
+        assert response.status == (201 if created else 200)
+        parsed = backend.parse_message(response)
+        assert parsed == backend.restrict(message)  # type: ignore[attr-defined]
+        # Restriction is idempotent: what came back survives another trip unchanged.
+        assert backend.parse_message(backend.render_message(parsed)) == parsed
+
+    check()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_page_round_trip(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(st.lists(messages_for(dialect), max_size=4), ms.list_queries(dialect=dialect),
+           st.integers(0, 30), st.integers(1, 1000), st.integers(0, 5000))
+    def check(items: list[Message], query: ListQuery, number: int, size: int,
+              extra: int) -> None:
+        size = max(size, len(items))
+        total = number * size + len(items) + (extra if items else 0)
+        page = backend.make_page(AC, query, tuple(items), page=number, page_size=size,
+                                 total=total)
+        parsed = backend.parse_page(backend.render_page(page))
+        assert parsed == restricted_page(backend, page)
+        following = backend.build_next_page(AC, query, parsed)
+        assert (following is not None) == (bool(items) and (number + 1) * size < total)
+
+    check()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_error_round_trip(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(ms.api_errors(xml_safe=XML_LIMITS[dialect]))
+    def check(error: ApiError) -> None:
+        response = backend.render_error(error)
+        assert response.status == error.status
+        assert backend.parse_error(response) == error
+        with pytest.raises(ApiError) as caught:
+            backend.parse_message(response)
+        assert caught.value == error
+
+    check()
+
+
+@given(ms.messages(xml_safe=True, known_directions=True))
+def test_2008_document_survives_a_trip_through_2010(message: Message) -> None:
+    old, new = Backend2008(), Backend2010()
+    document = old.render_message(message).body
+    through_new = new.parse_message(new.render_message(old.parse_message(
+        WireResponse(200, (), document)
+    )))
+    assert old.render_message(through_new).body == document
+
+
+@given(st.lists(ms.messages(xml_safe=True, known_directions=True), max_size=3))
+def test_2008_page_survives_a_trip_through_2010(items: list[Message]) -> None:
+    old, new = Backend2008(), Backend2010()
+    page = old.make_page(AC, ListQuery(), tuple(items), page=0, page_size=50, total=len(items))
+    document = old.render_page(page).body
+    parsed = old.parse_page(WireResponse(200, (), document))
+    again = new.parse_page(new.render_page(new.make_page(
+        AC, ListQuery(), parsed.items, page=0, page_size=50, total=len(items)
+    )))
+    back = old.make_page(AC, ListQuery(), again.items, page=0, page_size=50, total=len(items))
+    assert old.render_page(back).body == document
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_client_create_parses_back_on_the_server(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(ms.new_messages(dialect=dialect))
+    def check(message: NewMessage) -> None:
+        request = backend.build_create(AC, message)
+        assert backend.parse_request(request) == CreateCall(AC, message)
+
+    check()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_client_list_parses_back_on_the_server(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(ms.list_queries(dialect=dialect, whole_seconds=True))
+    def check(query: ListQuery) -> None:
+        request = backend.build_list(AC, query)
+        assert backend.parse_request(request) == ListCall(AC, query)
+        # And through the request line, as a real server receives it.
+        again = WireRequest.from_target(request.method, request.target)
+        assert backend.parse_request(again) == ListCall(AC, query)
+
+    check()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_client_fetch_parses_back_on_the_server(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(ms.message_sids())
+    def check(sid: str) -> None:
+        assert backend.parse_request(backend.build_fetch(AC, sid)) == FetchCall(AC, sid)
+
+    check()
+
+
+@given(ms.message_sids(), ms.message_updates())
+def test_client_update_and_delete_parse_back_on_the_2010_server(
+    sid: str, update: MessageUpdate
+) -> None:
+    backend = Backend2010()
+    assert backend.parse_request(backend.build_update(AC, sid, update)) == UpdateCall(
+        AC, sid, update
+    )
+    assert backend.parse_request(backend.build_delete(AC, sid)) == DeleteCall(AC, sid)
+    assert backend.parse_deleted(backend.render_deleted()) is None
+
+
+# -- anything on the wire ends in a documented error ---------------------------------------------
+
+def _outcome(backend: Backend, request: WireRequest) -> object:
+    """The call a request makes, or the ApiError it is refused with."""
+    try:
+        return backend.parse_request(request)
+    except ApiError as error:
+        return error
+
+
+_FORM_NAMES = st.sampled_from(
+    ["To", "From", "Body", "MediaUrl", "MessagingServiceSid", "StatusCallback", "ValidityPeriod",
+     "SendAt", "ScheduleType", "SmartEncoded", "MaxPrice", "ContentSid", "Attempt", "Status",
+     "ContentRetention", "FallbackFrom", "PersistentAction", "ApplicationSid", "Junk"]
+)
+_FORM_VALUES = st.one_of(
+    st.text(max_size=30),
+    ms.phone_numbers(),
+    st.sampled_from(["", "true", "fixed", "2030-01-01T00:00:00Z", "MG" + "a" * 32, "0", "-1"]),
+)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_any_create_form_is_a_call_or_an_api_error(dialect: str) -> None:
+    backend = get(dialect)
+    path = backend.build_create(AC, NewMessage(to="+14155551212", from_="+14155550000",
+                                               body="x")).path
+
+    @given(st.lists(st.tuples(_FORM_NAMES, _FORM_VALUES), max_size=8))
+    def check(form: list[tuple[str, str]]) -> None:
+        outcome = _outcome(backend, WireRequest("POST", path, body=encode_form(form)))
+        if isinstance(outcome, ApiError):
+            assert outcome.status == 400
+            assert backend.parse_error(backend.render_error(outcome)) == outcome
+        else:
+            assert isinstance(outcome, CreateCall)
+
+    check()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_any_query_is_a_list_call_or_an_api_error(dialect: str) -> None:
+    backend = get(dialect)
+    path = backend.build_list(AC, ListQuery()).path
+    names = st.sampled_from(["To", "From", "DateSent", "DateSent<", "DateSent>", "PageSize",
+                             "num", "Page", "PageToken", "Other"])
+
+    @given(st.lists(st.tuples(names, st.text(string.printable, max_size=25)), max_size=6))
+    def check(query: list[tuple[str, str]]) -> None:
+        outcome = _outcome(backend, WireRequest("GET", path, query=query))
+        if isinstance(outcome, ApiError):
+            assert outcome.status == 400
+        else:
+            assert isinstance(outcome, ListCall)
+
+    check()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_any_bytes_are_a_model_value_or_a_documented_error(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(st.binary(max_size=200))
+    def check(body: bytes) -> None:
+        for parse in (backend.parse_message, backend.parse_page):
+            with contextlib.suppress(ResponseError, ApiError):
+                result = parse(WireResponse(200, (), body))
+                assert isinstance(result, (Message, MessagePage))
+
+    check()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                max_size=3),
+    max_leaves=8,
+)
+_MESSAGE_KEYS = st.sampled_from(
+    ["sid", "account_sid", "status", "to", "from", "body", "date_sent", "price", "num_segments",
+     "error_code", "direction", "uri"]
+)
+
+
+@pytest.mark.parametrize("dialect", ["2010-04-01", "2010-04-01-sms"])
+def test_any_json_message_is_a_message_or_unexpected(dialect: str) -> None:
+    backend = get(dialect)
+
+    @given(st.dictionaries(_MESSAGE_KEYS, _JSON, max_size=8))
+    def check(document: dict[str, object]) -> None:
+        response = WireResponse(200, (), json.dumps(document).encode())
+        try:
+            message = backend.parse_message(response)
+        except ResponseError:
+            return
+        assert isinstance(message, Message)
+
+    check()
