@@ -4,21 +4,20 @@ Every exception the library raises on purpose derives from :class:`CompatError`.
 The tree is named for who is to blame::
 
     CompatError
-    ├── ConfigurationError          the caller set the library up wrong (missing credentials, unknown backend)
-    ├── RequestError                a request we refuse to build; nothing was sent
-    │   ├── InvalidPhoneNumber      a number that cannot be normalized (names the number and the field)
-    │   ├── BodyTooLong             a body longer than the dialect allows
-    │   ├── InvalidParameter        any other bad argument (wrong type, conflicting fields, unknown field)
-    │   └── UnsupportedOperation    the backend has no such operation (2008 has no delete)
-    ├── ResponseError               a document we cannot read
-    │   ├── MalformedDocument       not well-formed XML / JSON / form data, invalid UTF-8
-    │   ├── HostileDocument         entities, DTDs, external references, size or depth over the limits
-    │   └── UnexpectedDocument      well-formed but not what the dialect promises (missing, unknown or
-    │                               mistyped fields)
-    ├── ApiError                    the API answered with an error (status, code, message, more_info)
-    └── TransportError              the request may not have reached the API
-        ├── ConnectError            it certainly did not reach the API (refused, DNS, connect timeout)
-        └── ReadError               it may have reached the API (read timeout, connection dropped)
+    ├── ConfigurationError        set up wrong: missing credentials, unknown backend
+    ├── RequestError              a request we refuse to build; nothing was sent
+    │   ├── InvalidPhoneNumber    a number that cannot be normalized (names number and field)
+    │   ├── BodyTooLong           a body longer than the dialect allows
+    │   ├── InvalidParameter      any other bad argument (type, conflict, unknown field)
+    │   └── UnsupportedOperation  the backend has no such operation (2008 has no delete)
+    ├── ResponseError             a document we cannot read
+    │   ├── MalformedDocument     not well-formed XML / JSON / form data, invalid UTF-8
+    │   ├── HostileDocument       entities, DTDs, external references, over size or depth
+    │   └── UnexpectedDocument    well-formed but not what the dialect promises
+    ├── ApiError                  the API answered an error (status, code, message, more_info)
+    └── TransportError            the request may not have reached the API
+        ├── ConnectError          it certainly did not (refused, DNS, connect timeout)
+        └── ReadError             it may have (read timeout, connection dropped)
 
 Rules: messages name the offending value and field but never a secret; nothing here imports lxml,
 json or httpx, so the tree is cheap to import and safe to catch anywhere.
@@ -80,7 +79,8 @@ class BodyTooLong(RequestError, ValueError):
         self.limit = limit
         self.dialect = dialect
         super().__init__(
-            f"The message body is {length} characters; the {dialect} dialect allows at most {limit}"
+            f"The message body is {length} characters; "
+            f"the {dialect} dialect allows at most {limit}"
         )
 
 
@@ -126,8 +126,8 @@ class ApiError(CompatError):
     """The API answered with an error.
 
     ``status`` is the HTTP status, ``code`` the Twilio error code (``None`` when the API gave none),
-    ``message`` the API's text and ``more_info`` its documentation link. A client fills in ``method``
-    and ``url`` of the request that failed.
+    ``message`` the API's text and ``more_info`` its documentation link. A client fills in
+    ``method`` and ``url`` of the request that failed.
     """
 
     def __init__(

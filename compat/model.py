@@ -2,12 +2,14 @@
 
 Rules this module keeps:
 
-* The model knows no wire. No element names, no JSON keys, no number rendering: the backends own those.
+* The model knows no wire. No element names, no JSON keys, no number rendering: the backends
+  own those.
 * Every class is a frozen ``attrs`` class; change one with :func:`attrs.evolve`.
-* Datetimes are timezone-aware (a naive datetime is refused); money is :class:`~decimal.Decimal`.
-* Twilio's status and direction strings are open-ended: :class:`Status` and :class:`Direction` name the
-  known values, and an unknown string becomes a pseudo-member that keeps the exact string
-  (``Status("carrier-held").known is False``). Nothing is ever lost.
+* Datetimes are timezone-aware (a naive datetime is refused); money is
+  :class:`~decimal.Decimal`.
+* Twilio's status and direction strings are open-ended: :class:`Status` and :class:`Direction`
+  name the known values, and an unknown string becomes a pseudo-member that keeps the exact
+  string (``Status("carrier-held").known is False``). Nothing is ever lost.
 * Bad values raise :class:`~compat.errors.InvalidParameter` (a ``ValueError``) naming the field.
 """
 
@@ -320,7 +322,8 @@ class NewMessage:
 
     ``to`` and ``from_`` are normalized with :func:`compat.phone.normalize` (region US), so national
     formats such as ``"(555) 867-5309"`` become E.164. A sender (``from_`` or
-    ``messaging_service_sid``) and content (``body``, ``media_urls`` or ``content_sid``) are required.
+    ``messaging_service_sid``) and content (``body``, ``media_urls`` or ``content_sid``) are
+    required.
     Dialect limits (body length, media support) are the backend's to enforce, not the model's.
     """
 
@@ -436,7 +439,7 @@ class ListQuery:
 
 @attrs.frozen(kw_only=True)
 class MessageUpdate:
-    """An update the 2010 API allows: redact the body (``body=""``) or cancel (``status=canceled``)."""
+    """An update the 2010 API allows: redact (``body=""``) or cancel (``status=canceled``)."""
 
     body: str | None = attrs.field(default=None, validator=_optional_str)
     status: Status | None = attrs.field(default=None, converter=_to_optional_status)
@@ -476,8 +479,8 @@ def _messages(value: Iterable[Message]) -> tuple[Message, ...]:
 class MessagePage:
     """One page of a list: its messages and the paging facts the dialect gave.
 
-    ``page`` is zero-based. ``total``, ``num_pages`` and ``last_page_uri`` exist only in the 2008 and
-    legacy 2010 SMS dialects; URIs are paths relative to the API host.
+    ``page`` is zero-based. ``total``, ``num_pages`` and ``last_page_uri`` exist only in the 2008
+    and legacy 2010 SMS dialects; URIs are paths relative to the API host.
     """
 
     items: tuple[Message, ...] = attrs.field(converter=_messages)

@@ -59,7 +59,9 @@ def decode_form(data: bytes | str, *, max_fields: int = 1000) -> list[tuple[str,
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise MalformedDocument(f"form data is not UTF-8: {exc.reason}", dialect="form") from None
+            raise MalformedDocument(
+                f"form data is not UTF-8: {exc.reason}", dialect="form"
+            ) from None
     else:
         text = data
     try:
@@ -111,7 +113,7 @@ class WireRequest:
         headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
         body: bytes = b"",
     ) -> WireRequest:
-        """Build from a request target (``/path?query``) or an absolute URL, keeping only the path."""
+        """Build from a request target (``/path?query``) or an absolute URL (its host dropped)."""
         parts = urlsplit(target)
         return cls(
             method.upper(),

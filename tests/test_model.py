@@ -181,7 +181,8 @@ def test_new_message_rules(changes: dict[str, object], parameter: str) -> None:
 def test_new_message_closed_enums() -> None:
     new = NewMessage(to="+14155551212", from_="+14155550000", body="hi",
                      content_retention="discard", address_retention="obfuscate")
-    assert new.content_retention is not None and new.content_retention.value == "discard"
+    assert new.content_retention is not None
+    assert new.content_retention.value == "discard"
     with pytest.raises(InvalidParameter, match="retain"):
         NewMessage(to="+14155551212", from_="+14155550000", body="hi", content_retention="keep")  # type: ignore[arg-type]
 

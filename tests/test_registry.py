@@ -94,7 +94,7 @@ def test_third_party_backend_through_an_entry_point(toy_distribution: Path) -> N
 
 
 def test_a_broken_entry_point_is_a_configuration_error(toy_distribution: Path) -> None:
-    with pytest.raises(ConfigurationError, match="broken-1.0"):
+    with pytest.raises(ConfigurationError, match=r"broken-1\.0"):
         registry.get("broken-1.0")
 
 

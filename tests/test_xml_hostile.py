@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,7 +56,10 @@ def test_hostile_documents_are_refused_without_reading_anything(document: bytes)
 
 
 def test_doctype_in_a_declared_latin1_document_is_still_refused() -> None:
-    document = b'<?xml version="1.0" encoding="ISO-8859-1"?><!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'
+    document = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+        b'<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'
+    )
     with pytest.raises(HostileDocument):
         parse_xml(document, dialect="x")
 
@@ -114,10 +119,8 @@ def test_utf8_text_survives() -> None:
 
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_escape_as_lxml_errors(data: bytes) -> None:
-    try:
+    with contextlib.suppress(ResponseError):
         parse_xml(data, dialect="x")
-    except ResponseError:
-        pass
 
 
 @given(st.text(max_size=200))
@@ -129,7 +132,10 @@ def test_arbitrary_text_wrapped_in_an_element(text: str) -> None:
         root = parse_xml(document, dialect="x")
     except MalformedDocument:
         # XML 1.0 cannot carry most control characters; those must be the reason.
-        assert any(ord(c) < 0x20 and c not in "\t\n\r" or 0xFFFE <= ord(c) <= 0xFFFF
-                   or 0xD800 <= ord(c) <= 0xDFFF for c in text)
+        assert any(
+            (ord(c) < 0x20 and c not in "\t\n\r") or 0xFFFE <= ord(c) <= 0xFFFF
+            or 0xD800 <= ord(c) <= 0xDFFF
+            for c in text
+        )
     else:
         assert (root.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")

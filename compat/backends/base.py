@@ -8,9 +8,10 @@ sockets, no ``await``, no httpx. The two sides are mirror images: what ``render_
 
 Errors: building a request the dialect cannot express raises a :class:`~compat.errors.RequestError`;
 a response that cannot be read raises a :class:`~compat.errors.ResponseError`; an error response is
-returned by :meth:`Backend.parse_error` and raised (as :class:`~compat.errors.ApiError`) by the other
-``parse_*`` methods. On the server side, an invalid request raises :class:`~compat.errors.ApiError`
-carrying Twilio's status and code, ready for :meth:`Backend.render_error`.
+returned by :meth:`Backend.parse_error` and raised (as :class:`~compat.errors.ApiError`) by the
+other ``parse_*`` methods. On the server side, an invalid request raises
+:class:`~compat.errors.ApiError` carrying Twilio's status and code, ready for
+:meth:`Backend.render_error`.
 """
 
 from __future__ import annotations
