@@ -5,6 +5,8 @@ Public names are re-exported here; submodules hold the details.
 
 from __future__ import annotations
 
+from compat._http import RetryPolicy
+from compat.client import AsyncClient, Client
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -36,7 +38,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ApiError",
+    "AsyncClient",
     "BodyTooLong",
+    "Client",
     "CompatError",
     "ConfigurationError",
     "ConnectError",
@@ -53,6 +57,7 @@ __all__ = [
     "ReadError",
     "RequestError",
     "ResponseError",
+    "RetryPolicy",
     "Status",
     "TransportError",
     "UnexpectedDocument",

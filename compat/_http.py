@@ -2,10 +2,10 @@
 
 Rules this module keeps:
 
-* **Retries are decided here, once, for both clients.** :class:`RetryPolicy` is pure (no clock, no
-  sleeping: the randomness is injectable) and :func:`retrying` wraps an operation flow so that each
-  of its requests is re-sent as the policy says, yielding a :class:`Pause` where the driver must
-  sleep. The drivers in :mod:`compat.client` only send and sleep.
+* **Retries are decided here, once, for both clients.** :class:`RetryPolicy` is pure (it never
+  sleeps; its clock and its randomness are injectable) and :func:`retrying` wraps an operation flow
+  so that each of its requests is re-sent as the policy says, yielding a :class:`Pause` where the
+  driver must sleep. The drivers in :mod:`compat.client` only send and sleep.
 * **Only what is safe is re-sent.** 429, 502, 503 and 504 answers and failures that may have reached
   the server (:class:`~compat.errors.ReadError`) are retried for idempotent methods only (GET, HEAD,
   PUT, DELETE, OPTIONS). A POST (a create, a redaction) is re-sent only after a
@@ -14,7 +14,8 @@ Rules this module keeps:
   ``max_retry_after`` ends the retries instead of stalling the caller.
 * **httpx exceptions stop here.** :func:`transport_error` maps every ``httpx.RequestError`` to the
   library's tree: connect failures and pool timeouts to ``ConnectError``, everything after the
-  connection was made to ``ReadError``, a bad URL scheme to ``ConfigurationError``.
+  connection was made to ``ReadError``, an undecodable body to ``MalformedDocument``, a bad URL
+  scheme to ``ConfigurationError``. The httpx exception stays as ``__cause__``.
 * **A caller's httpx client keeps its defaults.** Requests for a caller's client go through its
   ``build_request`` (its headers, cookies and event hooks apply); for a client we made, which has no
   defaults, they are built directly. The library's timeout applies either way.

@@ -49,7 +49,14 @@ from compat.backends.base import Backend
 from compat.errors import ConfigurationError, InvalidParameter, TransportError
 from compat.model import ACCOUNT_SID, ListQuery, Message, MessageUpdate, NewMessage
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "AsyncMessages", "Client", "Messages"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AsyncClient",
+    "AsyncMessages",
+    "Client",
+    "Messages",
+    "RetryPolicy",
+]
 
 T = TypeVar("T")
 

@@ -202,6 +202,25 @@ def test_a_callers_http_client_is_used_and_left_open(server: FakeTwilio) -> None
         assert len(server.messages) == 1
 
 
+def test_a_callers_http_client_keeps_its_default_headers(server: FakeTwilio) -> None:
+    with httpx.Client(transport=server.transport(), headers={"X-Trace": "abc"}) as http_client, \
+            Client(ACCOUNT, TOKEN, http_client=http_client) as client:
+        client.messages.create(to=JENNY, from_=ME, body="traced")
+    [sent] = server.requests
+    assert sent.headers["x-trace"] == "abc"
+    assert sent.headers["user-agent"].startswith("twilio-compat/")
+
+
+def test_our_own_client_sends_the_usual_headers(server: FakeTwilio) -> None:
+    with Client(ACCOUNT, TOKEN, transport=server.transport()) as client:
+        client.messages.create(to=JENNY, from_=ME, body="hi")
+    [sent] = server.requests
+    assert sent.headers["user-agent"].startswith("twilio-compat/")
+    assert sent.headers["accept"] == "*/*"
+    assert sent.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert sent.headers["host"] == "api.twilio.com"
+
+
 def test_a_client_made_from_a_transport_closes_it() -> None:
     transport = ClosingTransport(lambda _r: httpx.Response(500))
     Client(ACCOUNT, TOKEN, transport=transport).close()
