@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from compat.backends.v2010 import Backend2010
@@ -24,12 +26,23 @@ from compat.client import AsyncClient, Client
 from compat.emulator import (
     TEST_ACCOUNT_SID,
     TEST_AUTH_TOKEN,
+    Account,
     Emulator,
     ManualClock,
     Mode,
 )
+from compat.emulator.api import from_library_error
+from compat.emulator.callbacks import HttpReply
 from compat.emulator.clock import DEFAULT_START
-from compat.errors import ApiError, ConfigurationError
+from compat.errors import (
+    ApiError,
+    BodyTooLong,
+    CompatError,
+    ConfigurationError,
+    InvalidParameter,
+    InvalidPhoneNumber,
+    MalformedDocument,
+)
 from compat.model import Direction, Message, Status
 from compat.wire import WireResponse
 
@@ -324,7 +337,7 @@ class ExplodingBackend(Backend2010):
 
 
 def test_internal_error_is_a_500_in_the_dialect_and_recorded() -> None:
-    with Emulator(backend_names=[ExplodingBackend()]) as emulator:
+    with Emulator(dialects=[ExplodingBackend()]) as emulator:
         client = httpx.Client(transport=emulator.transport(), base_url="https://api.test",
                               auth=(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN))
         answer = client.post(V2010_LIST, data={"To": JENNY, "From": ME, "Body": "x"})
@@ -643,7 +656,7 @@ def test_configuration_errors(emulator: Emulator) -> None:
     with pytest.raises(ConfigurationError):
         emulator.add_number(JENNY, sms_method="PUT")
     with pytest.raises(ConfigurationError):
-        Emulator(backend_names=[])
+        Emulator(dialects=[])
 
 
 def test_message_snapshot_is_a_plain_model(emulator: Emulator) -> None:
@@ -652,3 +665,115 @@ def test_message_snapshot_is_a_plain_model(emulator: Emulator) -> None:
     assert attrs.evolve(message, body="changed").body == "changed"
     assert emulator.message(sid).body == "0"
     assert json.dumps(str(message.status)) == '"delivered"'
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (InvalidPhoneNumber("12", "too short", field="To"), 400, 21211),
+        (InvalidPhoneNumber("12", "too short", field="From"), 400, 21212),
+        (BodyTooLong(161, 160, "2008-08-01"), 400, 21605),
+        (BodyTooLong(1601, 1600, "2010-04-01"), 400, 21617),
+        (MalformedDocument("not UTF-8", dialect="form"), 400, None),
+        (InvalidParameter("bad", parameter="x"), 400, None),
+    ],
+)
+def test_library_errors_become_twilio_answers(
+    error: CompatError, status: int, code: int | None
+) -> None:
+    answer = from_library_error(error)
+    assert (answer.status, answer.code) == (status, code)
+    if code is not None:
+        assert answer.more_info == f"https://www.twilio.com/docs/errors/{code}"
+
+
+def test_configured_accounts_survive_reset() -> None:
+    account = Account("AC" + "c" * 32, "their-token")
+    with Emulator(accounts=[account]) as emulator:
+        with Client(account.sid, account.auth_token, transport=emulator.transport()) as client:
+            client.messages.create(to=JENNY, from_=ME, body="configured")
+        emulator.reset()
+        assert emulator.store.account(account.sid) == account
+        assert emulator.messages == []
+
+
+def test_store_refuses_duplicate_and_missing_records(emulator: Emulator) -> None:
+    sid = sids(emulator, 1)[0]
+    record = emulator.store.get(sid)
+    assert record is not None
+    with pytest.raises(KeyError):
+        emulator.store.add(record)
+    emulator.store.delete(sid)
+    with pytest.raises(KeyError):
+        emulator.store.replace(record)
+    assert emulator.store.delete(sid) is None
+
+
+def test_switching_to_immediate_finishes_waiting_messages() -> None:
+    with Emulator(mode="manual") as emulator, emulator.client() as client:
+        sid = client.messages.create(to=JENNY, from_=ME, body="x").sid
+        assert emulator.message(sid).status == Status.QUEUED
+        emulator.mode = "timed"
+        assert emulator.message(sid).status == Status.QUEUED
+        emulator.clock.advance(1)  # type: ignore[attr-defined]
+        assert emulator.message(sid).status == Status.SENDING
+        emulator.mode = "immediate"
+        assert emulator.message(sid).status == Status.DELIVERED
+
+
+_PATHS = st.sampled_from([
+    V2010_LIST,
+    V2008_LIST,
+    SMS_LIST,
+    f"/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages/SM{'0' * 32}.json",
+    f"/2008-08-01/Accounts/{TEST_ACCOUNT_SID}/SMS/Messages/SM{'1' * 32}",
+    f"/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages/not-a-sid.json",
+    "/2010-04-01/Accounts/AC/Messages.json",
+    "/",
+    "/__admin/receive",
+    "/__admin/clock",
+])
+_FORMS = st.lists(
+    st.tuples(
+        st.sampled_from(["To", "From", "Body", "MediaUrl", "StatusCallback", "PageSize", "Page",
+                         "DateSent", "DateSent<", "Status", "SendAt", "ScheduleType",
+                         "MessagingServiceSid", "ValidityPeriod", "x"]),
+        st.text(max_size=30),
+    ),
+    max_size=6,
+)
+
+
+@given(
+    method=st.sampled_from(["GET", "POST", "DELETE", "PUT", "HEAD"]),
+    path=_PATHS,
+    form=_FORMS,
+    query=_FORMS,
+    junk=st.binary(max_size=40),
+)
+def test_no_request_makes_the_emulator_fail(
+    method: str, path: str, form: list[tuple[str, str]], query: list[tuple[str, str]],
+    junk: bytes,
+) -> None:
+    from compat.wire import encode_form
+
+    with Emulator(sender=lambda _request: HttpReply(204)) as emulator:
+        headers = [("Authorization", httpx.BasicAuth(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)
+                    ._auth_header), ("Content-Type", "application/x-www-form-urlencoded")]
+        for body in (encode_form(form), junk):
+            raw_query = encode_form(query)
+            response, _ = emulator.handle_raw(method, path, raw_query, headers, body)
+            assert 200 <= response.status < 500
+        assert emulator.errors == []
+
+
+def test_a_dialect_that_fails_to_load_is_skipped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from compat import backends
+
+    real = backends.names()
+    monkeypatch.setattr(backends, "names", lambda: [*real, "1999-01-01-broken"])
+    with Emulator() as emulator:
+        assert [b.name for b in emulator.backends] == real
+    assert "1999-01-01-broken" in caplog.text

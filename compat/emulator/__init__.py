@@ -1,11 +1,12 @@
 """A stateful emulator of Twilio's Messages API, for both API generations, over one store.
 
 Served in-process (``httpx.Client(transport=emulator.transport())``, ``emulator.client()``) or over
-HTTP (``twilio-compat serve``, :func:`serve_in_thread`). Modules, one job each: ``store`` (state,
-SQLite option), ``clock``, ``lifecycle`` (statuses and when), ``magic`` (Twilio's test numbers),
-``core`` (the :class:`Emulator` facade: routing, auth, operations), ``inbound`` (incoming messages
-and TwiML replies), ``callbacks`` (outgoing HTTP), ``transport`` (httpx), ``asgi`` and ``server``
-(HTTP), ``admin`` (``/__admin`` routes).
+HTTP (``twilio-compat serve``, :func:`serve_in_thread`). Modules, one job each: ``core`` (the
+:class:`Emulator` facade), ``api`` (routing a request to a dialect backend, and the operations),
+``auth`` (credentials), ``store`` (state, the SQLite option), ``clock``, ``lifecycle`` (statuses
+and when), ``listing`` (filters, order, pages), ``magic`` (Twilio's test numbers), ``inbound``
+(incoming messages and TwiML replies), ``callbacks`` (outgoing HTTP), ``transport`` (httpx),
+``asgi`` and ``server`` (HTTP), ``admin`` (``/__admin`` routes).
 """
 
 from __future__ import annotations

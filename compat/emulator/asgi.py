@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 
+from compat.emulator.api import api_error
+from compat.errors import ApiError
 from compat.wire import WireResponse
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ class EmulatorApp:
         body = await self._read_body(receive)
         if body is None:
             error = _too_large(self.max_body)
-            response = emulator._fallback_backend(path).render_error(error)
+            response = emulator.api.fallback(path).render_error(error)
             await _send(send, response)
             return
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
@@ -100,9 +102,7 @@ class EmulatorApp:
         return b"".join(chunks)
 
 
-def _too_large(limit: int) -> Any:
-    from compat.emulator.core import api_error
-
+def _too_large(limit: int) -> ApiError:
     return api_error(413, None, f"The request body is over the {limit}-byte limit.")
 
 

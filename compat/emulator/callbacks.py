@@ -19,15 +19,17 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import attrs
-import httpx
 
 from compat import __version__
 from compat.webhooks import SIGNATURE_HEADER, compute_signature
 from compat.wire import FORM_CONTENT_TYPE, encode_form
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "Attempt",
@@ -113,6 +115,8 @@ class HttpxSender:
     def _get(self) -> httpx.Client:
         with self._lock:
             if self._client is None:
+                import httpx  # imported on first use: serving starts faster without it
+
                 self._client = httpx.Client(timeout=self._timeout, follow_redirects=False)
             return self._client
 

@@ -41,7 +41,8 @@ class ManualClock:
     """A clock that stands still until :meth:`advance` or :meth:`set` moves it."""
 
     def __init__(self, start: dt.datetime = DEFAULT_START) -> None:
-        self._now = _utc(start)
+        self.start = _utc(start)
+        self._now = self.start
         self._lock = threading.Lock()
         self._listeners: list[Callable[[dt.datetime], object]] = []
 
@@ -67,6 +68,13 @@ class ManualClock:
             self._now = target
         self._notify(target)
         return target
+
+    def restart(self, when: dt.datetime | None = None) -> None:
+        """Back to ``when`` (default: where the clock started), even backwards. For resetting an
+        emulator; listeners are not told."""
+        target = self.start if when is None else _utc(when)
+        with self._lock:
+            self._now = target
 
     def subscribe(self, listener: Callable[[dt.datetime], object]) -> None:
         """Call ``listener(now)`` each time the clock moves."""

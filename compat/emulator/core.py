@@ -1,18 +1,11 @@
-"""The emulator: the server side of every dialect backend over one store.
+"""The emulator facade: state, lifecycle and the ways in, over one store.
 
 Rules this module keeps:
 
-* A request is offered to each registered backend's ``parse_request``; the first that claims it owns
-  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: 404 / 20404,
-  and the request is recorded in :attr:`Emulator.unrouted`.
-* Authentication comes before validation (:mod:`.auth`); missing or wrong credentials, or an
-  account other than the one in the path, get 401 / 20003. An account only ever sees its own
-  messages (404 / 20404 for anyone else's SID).
-* Checks after the backend's own validation: Twilio's magic test numbers (:mod:`.magic`), then, for
-  accounts that ask for it, that ``From`` is one of the account's numbers (21606).
-* Invalid input never becomes a traceback: library errors map to 400 with Twilio's code; anything
-  else is a 500 in the dialect's format, logged (without secrets) and kept in
-  :attr:`Emulator.errors`.
+* The REST side is the server side of every dialect backend (:mod:`.api`); the emulator adds the
+  state those backends lack: accounts, numbers, messages and their lifecycle.
+* Invalid input never becomes a traceback: :mod:`.api` answers Twilio's errors; anything else is a
+  500 in the dialect's format, logged (without secrets) and kept in :attr:`Emulator.errors`.
 * State changes happen under the store's lock; HTTP to callback URLs never does. Handling a request
   returns the status callbacks it caused; :meth:`Emulator.handle` delivers them before returning,
   transports and the ASGI app may deliver them elsewhere (:meth:`Emulator.handle_deferred`).
@@ -34,19 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import httpx
 
 from compat import backends, phone, segments
 from compat.backends.base import (
     Backend,
-    CreateCall,
-    DeleteCall,
-    FetchCall,
-    ListCall,
-    ServerCall,
-    UpdateCall,
 )
-from compat.emulator import lifecycle, listing, magic
+from compat.emulator import lifecycle
+from compat.emulator.api import Api, api_error
 from compat.emulator.auth import Authenticator
 from compat.emulator.callbacks import (
     Attempt,
@@ -61,19 +48,16 @@ from compat.emulator.clock import Clock, ManualClock
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
 from compat.emulator.store import Account, ApiKey, PhoneNumber, Record, Store
 from compat.errors import (
-    ApiError,
-    BodyTooLong,
-    CompatError,
     ConfigurationError,
-    InvalidPhoneNumber,
     MalformedDocument,
-    ResponseError,
 )
 from compat.model import Direction, Message, Status
 from compat.webhooks import status_callback_params
 from compat.wire import WireRequest, WireResponse, decode_form
 
 if TYPE_CHECKING:
+    import httpx
+
     from compat.emulator.inbound import Inbound
     from compat.emulator.transport import AsyncEmulatorTransport, EmulatorTransport
 
@@ -81,7 +65,6 @@ __all__ = [
     "TEST_ACCOUNT_SID",
     "TEST_AUTH_TOKEN",
     "Emulator",
-    "more_info",
 ]
 
 log = logging.getLogger("compat.emulator")
@@ -93,40 +76,18 @@ TEST_AUTH_TOKEN = hashlib.sha256(b"twilio-compat test auth token").hexdigest()[:
 #: The base URL of clients bound in-process (the host is never resolved).
 EMBEDDED_BASE_URL = "http://emulator.invalid"
 
-_ACCOUNT_IN_PATH = re.compile(r"/Accounts/([^/.]+)")
-_AUTH_CACHE_SIZE = 256
-_CANCELABLE = frozenset({"scheduled", "accepted", "queued"})
+_DELIVERED = Outcome()
 
 
-def more_info(code: int) -> str:
-    """The documentation link Twilio gives for ``code``."""
-    return f"https://www.twilio.com/docs/errors/{code}"
-
-
-def api_error(status: int, code: int | None, message: str) -> ApiError:
-    return ApiError(status, message, code, more_info(code) if code is not None else None)
-
-
-def _from_library_error(exc: CompatError) -> ApiError:
-    """A library error raised while reading a request, as the error Twilio would answer."""
-    if isinstance(exc, InvalidPhoneNumber):
-        if exc.field == "From":
-            return api_error(
-                400,
-                21212,
-                f"The 'From' number {exc.value} is not a valid phone number, shortcode, or "
-                "alphanumeric sender ID.",
-            )
-        return api_error(400, 21211, f"The 'To' number {exc.value} is not a valid phone number.")
-    if isinstance(exc, BodyTooLong):
-        if exc.limit <= 160:
-            return api_error(400, 21605, "The message body exceeds the 160 character limit.")
-        return api_error(
-            400, 21617, "The concatenated message body exceeds the 1600 character limit."
-        )
-    if isinstance(exc, ResponseError):
-        return api_error(400, None, f"The request could not be read: {exc}")
-    return api_error(400, None, str(exc))
+def _installed_backends() -> tuple[Backend, ...]:
+    """Every registered dialect; one whose entry point fails to load is skipped with a warning."""
+    found: list[Backend] = []
+    for name in backends.names():
+        try:
+            found.append(backends.get(name))
+        except ConfigurationError as exc:
+            log.warning("dialect %r is not served: %s", name, exc)
+    return tuple(found)
 
 
 @attrs.frozen
@@ -155,7 +116,7 @@ class Emulator:
         clock: Clock | None = None,
         db: str | Path | None = None,
         accounts: Iterable[Account] = (),
-        backend_names: Sequence[str | Backend] | None = None,
+        dialects: Sequence[str | Backend] | None = None,
         sender: Sender | None = None,
         http_client: httpx.Client | None = None,
         background_callbacks: bool = False,
@@ -166,15 +127,18 @@ class Emulator:
         self.clock: Clock = clock if clock is not None else ManualClock()
         self.delays = tuple(float(d) for d in delays)
         self.price_per_segment = Decimal(price_per_segment)
-        names = backend_names if backend_names is not None else backends.names()
-        self.backends: tuple[Backend, ...] = tuple(backends.get(name) for name in names)
+        self.backends: tuple[Backend, ...] = (
+            tuple(backends.get(name) for name in dialects)
+            if dialects is not None
+            else _installed_backends()
+        )
         if not self.backends:
             raise ConfigurationError("the emulator needs at least one backend")
-        self._by_name = {b.name: b for b in self.backends}
         self.store = Store(db)
         self._sender: Sender = sender if sender is not None else HttpxSender(http_client)
         self.dispatcher = Dispatcher(self._sender, background=background_callbacks)
         self.auth = Authenticator(self.store)
+        self.api = Api(self)
         self._outcomes: dict[str, Outcome] = {}
         self._names = 0
         self.unrouted: list[str] = []
@@ -206,7 +170,17 @@ class Emulator:
 
     @mode.setter
     def mode(self, value: Mode | str) -> None:
+        """Switch modes; messages with steps still to come are rescheduled under the new mode
+        (switching to immediate finishes them now)."""
         self._mode = Mode(value)
+        now = self.clock.now()
+        with self.store.lock:
+            for record in self.store.records():
+                if record.pending and record.message.status != Status.SCHEDULED:
+                    due = lifecycle.schedule(record, self._mode, now, self.delays)
+                    if due != record.due_at:
+                        self.store.replace(attrs.evolve(record, due_at=due))
+        self.tick()
 
     def _derive(self, kind: str, number: int) -> str:
         return hashlib.sha256(f"{self.seed}:{kind}:{number}".encode()).hexdigest()[:32]
@@ -281,6 +255,10 @@ class Emulator:
         self.store.put_number(entry)
         return entry
 
+    def outcome_for(self, to: str | None) -> Outcome:
+        """How delivery to ``to`` ends (``delivered`` unless :meth:`set_outcome` said otherwise)."""
+        return self._outcomes.get(to or "", _DELIVERED)
+
     def set_outcome(
         self, to: str, status: str = "delivered", error_code: int | None = None
     ) -> None:
@@ -345,7 +323,7 @@ class Emulator:
             pairs = decode_form(query) if query else []
         except MalformedDocument as exc:
             error = api_error(400, None, f"The query string could not be read: {exc}")
-            return self._fallback_backend(path).render_error(error), []
+            return self.api.fallback(path).render_error(error), []
         return self.handle_deferred(WireRequest(method.upper(), path, pairs, headers, body))
 
     def handle_deferred(self, request: WireRequest) -> tuple[WireResponse, list[OutgoingRequest]]:
@@ -355,155 +333,18 @@ class Emulator:
 
             return handle_admin(self, request), []
         outbox: list[OutgoingRequest] = []
-        if self._mode is Mode.TIMED or self.store._due:
+        if self._mode is Mode.TIMED or self.store.has_due():
             self._run_due(self.clock.now(), outbox)
         try:
-            response = self._dispatch(request, outbox)
+            response = self.api.dispatch(request, outbox)
         except Exception as exc:  # a bug in the emulator or a backend: never a traceback out
             log.exception("emulator error on %s %s", request.method, request.path)
             self.errors.append(f"{request.method} {request.path}: {type(exc).__name__}: {exc}")
             error = api_error(500, None, "An internal error occurred in the emulator.")
-            response = self._fallback_backend(request.path).render_error(error)
+            response = self.api.fallback(request.path).render_error(error)
         return response, outbox
 
-    def _fallback_backend(self, path: str) -> Backend:
-        for backend in self.backends:
-            if path.startswith(f"/{backend.api_version}/"):
-                return backend
-        return self._by_name.get("2010-04-01", self.backends[0])
-
-    def _dispatch(self, request: WireRequest, outbox: list[OutgoingRequest]) -> WireResponse:
-        owner: Backend | None = None
-        call: ServerCall | None = None
-        error: ApiError | None = None
-        for backend in self.backends:
-            try:
-                call = backend.parse_request(request)
-            except ApiError as exc:
-                owner, error = backend, exc
-                break
-            except CompatError as exc:
-                owner, error = backend, _from_library_error(exc)
-                break
-            if call is not None:
-                owner = backend
-                break
-        if owner is None:
-            self.unrouted.append(f"{request.method} {request.path}")
-            fallback = self._fallback_backend(request.path)
-            return fallback.render_error(self._not_found(request, fallback))
-        account_sid = call.account_sid if call is not None else self._path_account(request.path)
-        denied = self.auth.check(request.header("authorization"), account_sid)
-        if denied is not None:
-            response = owner.render_error(denied)
-            return attrs.evolve(
-                response,
-                headers=(*response.headers, ("WWW-Authenticate", 'Basic realm="Twilio API"')),
-            )
-        if error is not None:
-            return owner.render_error(error)
-        assert call is not None
-        try:
-            return self._execute(owner, call, request, outbox)
-        except ApiError as exc:
-            return owner.render_error(exc)
-
-    @staticmethod
-    def _not_found(request: WireRequest, backend: Backend | None = None) -> ApiError:
-        """The dialect's 404 when the backend offers one (2008 gives no code), else 20404."""
-        own = getattr(backend, "not_found", None)
-        if callable(own):
-            error = own(request.path)
-            if isinstance(error, ApiError):
-                return error
-        return api_error(404, 20404, f"The requested resource {request.path} was not found")
-
-    @staticmethod
-    def _path_account(path: str) -> str | None:
-        found = _ACCOUNT_IN_PATH.search(path)
-        return found.group(1) if found else None
-
-    def _execute(
-        self,
-        backend: Backend,
-        call: ServerCall,
-        request: WireRequest,
-        outbox: list[OutgoingRequest],
-    ) -> WireResponse:
-        if isinstance(call, CreateCall):
-            message = self._create(backend, call, outbox)
-            return backend.render_message(message, created=True)
-        if isinstance(call, FetchCall):
-            record = self._owned(backend, call.account_sid, call.sid, request)
-            return backend.render_message(record.message)
-        if isinstance(call, ListCall):
-            return self._list(backend, call)
-        if isinstance(call, UpdateCall):
-            record = self._owned(backend, call.account_sid, call.sid, request)
-            return backend.render_message(self._update(record, call, outbox))
-        if isinstance(call, DeleteCall):
-            self._owned(backend, call.account_sid, call.sid, request)
-            self.store.delete(call.sid)
-            return backend.render_deleted()
-        raise TypeError(f"unknown call {type(call).__name__}")
-
-    def _owned(
-        self, backend: Backend, account_sid: str, sid: str, request: WireRequest
-    ) -> Record:
-        record = self.store.get(sid, account_sid)
-        if record is None:
-            raise self._not_found(request, backend)
-        return record
-
     # -- operations -------------------------------------------------------------------------------
-
-    def _create(
-        self, backend: Backend, call: CreateCall, outbox: list[OutgoingRequest]
-    ) -> Message:
-        new = call.message
-        hit = magic.check(new.from_, new.to)
-        if hit is not None:
-            code, text = hit
-            raise api_error(400, code, text)
-        account = self.store.account(call.account_sid)
-        if account is not None and account.own_numbers_only and new.from_ is not None:
-            owned = self.store.number(new.from_)
-            if new.from_ != magic.PASSING_FROM and (
-                owned is None or owned.account_sid != account.sid
-            ):
-                raise api_error(
-                    400,
-                    21606,
-                    f"The From phone number {new.from_} is not a valid, SMS-capable inbound "
-                    "phone number or short code for your account.",
-                )
-        if new.send_at is not None:
-            first = Status.SCHEDULED
-        elif new.messaging_service_sid is not None and new.from_ is None:
-            first = Status.ACCEPTED
-        else:
-            first = Status.QUEUED
-        pending = lifecycle.plan(
-            self._outcomes.get(new.to, Outcome()),
-            backend.name,
-            scheduled=first is not Status.QUEUED,
-        )
-        return self.store_message(
-            account_sid=call.account_sid,
-            to=new.to,
-            from_=new.from_,
-            body=new.body or "",
-            media_urls=new.media_urls,
-            status=first,
-            direction=Direction.OUTBOUND_API,
-            dialect=backend.name,
-            api_version=backend.api_version,
-            messaging_service_sid=new.messaging_service_sid,
-            status_callback=new.status_callback,
-            pending=pending,
-            send_at=new.send_at,
-            outbox=outbox,
-        )
 
     def store_message(
         self,
@@ -527,7 +368,7 @@ class Emulator:
         now = self.clock.now()
         stamp = now.replace(microsecond=0)
         count = segments.analyze(body).segments if body else 1
-        outcome = self._outcomes.get(to or "", Outcome())
+        outcome = self.outcome_for(to)
         with self.store.lock:
             seq = self.store.next_seq()
             prefix = "MM" if media_urls else "SM"
@@ -578,58 +419,8 @@ class Emulator:
                 )
             self.store.add(record)
         for snapshot in reached:
-            outbox.extend(self._status_requests(record, snapshot))
+            outbox.extend(self.status_requests(record, snapshot))
         return message
-
-    def _list(self, backend: Backend, call: ListCall) -> WireResponse:
-        query = call.query
-        found = listing.ordered(self.store.records(call.account_sid), query)
-        window, total = listing.page_slice(found, query)
-        items = tuple(r.message for r in window)
-        result = backend.make_page(
-            call.account_sid,
-            query,
-            items,
-            page=query.page or 0,
-            page_size=query.page_size or listing.DEFAULT_PAGE_SIZE,
-            total=total,
-        )
-        return backend.render_page(result)
-
-    def _update(
-        self, record: Record, call: UpdateCall, outbox: list[OutgoingRequest]
-    ) -> Message:
-        update = call.update
-        now = self.clock.now().replace(microsecond=0)
-        with self.store.lock:
-            current = self.store.get(record.sid)
-            if current is None:
-                raise api_error(404, 20404, f"The requested resource {record.sid} was not found")
-            message = current.message
-            changes: dict[str, Any] = {"date_updated": now}
-            canceled = False
-            if update.status == Status.CANCELED:
-                if str(message.status) not in _CANCELABLE:
-                    raise api_error(
-                        400,
-                        None,
-                        f"Message {message.sid} cannot be canceled: its status is "
-                        f"{message.status}.",
-                    )
-                changes.update(status=Status.CANCELED, date_sent=None)
-                canceled = True
-            if update.body is not None:
-                changes["body"] = update.body
-            updated = attrs.evolve(
-                current,
-                message=attrs.evolve(message, **changes),
-                pending=() if canceled else current.pending,
-                due_at=None if canceled else current.due_at,
-            )
-            self.store.replace(updated)
-        if canceled and lifecycle.calls_back(updated, "canceled"):
-            outbox.extend(self._status_requests(updated))
-        return updated.message
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -651,10 +442,10 @@ class Emulator:
                 self.store.replace(record)
             moved += 1
             for snapshot in reached:
-                outbox.extend(self._status_requests(record, snapshot))
+                outbox.extend(self.status_requests(record, snapshot))
         return moved
 
-    def _status_requests(
+    def status_requests(
         self, record: Record, message: Message | None = None
     ) -> list[OutgoingRequest]:
         """The status callback reporting ``message`` (default: the record's current one)."""
@@ -706,7 +497,7 @@ class Emulator:
                 self.store.replace(stepped)
             stepped_messages.append(stepped.message)
             if lifecycle.calls_back(stepped, str(stepped.message.status)):
-                outbox.extend(self._status_requests(stepped))
+                outbox.extend(self.status_requests(stepped))
         self.dispatcher.submit(outbox)
         return stepped_messages
 
@@ -741,7 +532,7 @@ class Emulator:
                 )
             self.store.replace(forced)
         if lifecycle.calls_back(forced, status):
-            self.dispatcher.submit(self._status_requests(forced))
+            self.dispatcher.submit(self.status_requests(forced))
         return forced.message
 
     # -- inbound ----------------------------------------------------------------------------------
@@ -772,7 +563,13 @@ class Emulator:
         return self.dispatcher.send_now(request)
 
     def submit(self, requests: Sequence[OutgoingRequest]) -> None:
+        """Deliver status callbacks (inline, or queued when served)."""
         self.dispatcher.submit(requests)
+
+    def flush(self, timeout: float | None = 10.0) -> bool:
+        """Wait until every queued callback was attempted (a served emulator sends them from a
+        background thread); ``False`` if that took longer than ``timeout`` seconds."""
+        return self.dispatcher.flush(timeout)
 
     # -- ways in ----------------------------------------------------------------------------------
 
@@ -835,7 +632,7 @@ class Emulator:
     def _tick_loop(self, interval: float) -> None:
         while not self._ticker_stop.wait(interval):
             try:
-                if self.store._due:
+                if self.store.has_due():
                     self.tick()
             except Exception as exc:
                 log.exception("emulator ticker error")
@@ -865,7 +662,7 @@ class Emulator:
             self.errors.clear()
             self.dispatcher.clear()
             if isinstance(self.clock, ManualClock) and self._config.start is not None:
-                self.clock._now = self._config.start
+                self.clock.restart(self._config.start)
 
     def close(self) -> None:
         """Stop background threads, close the callback client and the database."""

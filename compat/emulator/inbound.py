@@ -30,7 +30,6 @@ import attrs
 from compat import phone, twiml
 from compat.emulator import lifecycle
 from compat.emulator.callbacks import HttpReply, OutgoingRequest
-from compat.emulator.lifecycle import Outcome
 from compat.emulator.store import Account, PhoneNumber
 from compat.errors import CompatError, InvalidPhoneNumber
 from compat.model import Direction, Message, Status
@@ -207,7 +206,7 @@ def _send(run: _Run, verb: twiml.MessageVerb, url: str) -> str | None:
     callback = verb.status_callback or (
         verb.action if run.number.api_version != "2008-08-01" else None
     )
-    outcome = emulator._outcomes.get(to or "", Outcome())
+    outcome = emulator.outcome_for(to)
     message = emulator.store_message(
         account_sid=run.account.sid,
         to=to,

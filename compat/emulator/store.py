@@ -336,6 +336,10 @@ class Store:
         found.sort(key=lambda r: (r.due_at or now, r.seq))
         return found
 
+    def has_due(self) -> bool:
+        """Whether any record has a lifecycle step waiting for a time."""
+        return bool(self._due)
+
     def next_due(self) -> dt.datetime | None:
         with self.lock:
             return min(self._due.values()) if self._due else None

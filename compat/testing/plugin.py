@@ -74,7 +74,7 @@ def twilio_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
     emulator = Emulator(**options)
     try:
         yield emulator
-        emulator.dispatcher.flush(timeout=10)
+        emulator.flush(timeout=10)
         problems = emulator.problems()
     finally:
         emulator.close()
