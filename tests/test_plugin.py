@@ -1,8 +1,4 @@
-"""The pytest plugin, run in isolated pytest sessions.
-
-The plugin is loaded with ``-p compat.testing.plugin`` until the package declares its ``pytest11``
-entry point; once it does, the entry point loads it and ``-p`` would register it twice.
-"""
+"""The pytest plugin, run in isolated pytest sessions where its ``pytest11`` entry point loads it."""
 
 from __future__ import annotations
 
@@ -10,12 +6,12 @@ from importlib.metadata import entry_points
 
 import pytest
 
-pytest_plugins = ["pytester"]
+PLUGIN = ("-p", "no:cacheprovider")
 
-_INSTALLED = any(ep.value == "compat.testing.plugin" for ep in entry_points(group="pytest11"))
-PLUGIN = ("-p", "no:cacheprovider") if _INSTALLED else (
-    "-p", "compat.testing.plugin", "-p", "no:cacheprovider"
-)
+
+def test_the_plugin_is_declared_as_a_pytest11_entry_point() -> None:
+    declared = {ep.name: ep.value for ep in entry_points(group="pytest11")}
+    assert declared.get("compat") == "compat.testing.plugin"
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
