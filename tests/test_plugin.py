@@ -1,4 +1,4 @@
-"""The pytest plugin, run in isolated pytest sessions where its ``pytest11`` entry point loads it."""
+"""The pytest plugin, run in isolated pytest sessions that load it by its entry point."""
 
 from __future__ import annotations
 
