@@ -58,6 +58,7 @@ from compat.wire import WireRequest, WireResponse, decode_form
 if TYPE_CHECKING:
     import httpx
 
+    from compat.client import AsyncClient, Client
     from compat.emulator.inbound import Inbound
     from compat.emulator.transport import AsyncEmulatorTransport, EmulatorTransport
 
@@ -591,7 +592,7 @@ class Emulator:
 
         return EmulatorApp(self)
 
-    def client(self, backend: str = "2010-04-01", *, account: Account | None = None) -> Any:
+    def client(self, backend: str = "2010-04-01", *, account: Account | None = None) -> Client:
         """A :class:`compat.client.Client` bound to this emulator in-process."""
         from compat.client import Client
 
@@ -604,7 +605,9 @@ class Emulator:
             transport=self.transport(),
         )
 
-    def async_client(self, backend: str = "2010-04-01", *, account: Account | None = None) -> Any:
+    def async_client(
+        self, backend: str = "2010-04-01", *, account: Account | None = None
+    ) -> AsyncClient:
         """A :class:`compat.client.AsyncClient` bound to this emulator in-process."""
         from compat.client import AsyncClient
 
