@@ -5,9 +5,10 @@ Rules, checked in this order before and after lxml sees the bytes:
 1. Only UTF-8 (or ASCII) documents: a UTF-16/UTF-32 byte order mark or a NUL byte is refused, so
    the byte scans below cannot be dodged by another encoding.
 2. At most ``max_bytes`` bytes (default 16 MiB), else :class:`~compat.errors.HostileDocument`.
-3. No document type declaration and no entity declaration at all: no DTD, internal or external,
-   so no billion laughs, no quadratic blowup, no external entities (``file:///etc/passwd``), no
-   network. The parser itself is also set never to load a DTD, resolve entities or use the network.
+3. No document type declaration and no entity declaration in the prolog (the only place XML
+   allows them): no DTD, internal or external, so no billion laughs, no quadratic blowup, no
+   external entities (``file:///etc/passwd``), no network. The parser itself is also set never to
+   load a DTD, resolve entities or use the network, and a DOCTYPE it still finds is refused.
 4. At most ``max_depth`` levels of elements (default 32).
 5. Comments and processing instructions are dropped; callers see elements only.
 
@@ -16,6 +17,7 @@ Anything lxml rejects becomes :class:`~compat.errors.MalformedDocument`; no lxml
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -51,14 +53,39 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+@functools.lru_cache(maxsize=8)
+def _deeper_than(limit: int) -> etree.XPath:
+    # An element exists at depth limit + 1: one compiled XPath, no Python walk over the tree.
+    return etree.XPath("boolean(" + "/*" * (limit + 1) + ")")
+
+
 def _depth_exceeds(root: etree._Element, limit: int) -> bool:
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in element)
-    return False
+    return bool(_deeper_than(limit)(root))
+
+
+def _prolog(data: bytes) -> bytes:
+    """The bytes before the root element, where a DOCTYPE (and with it any ENTITY) has to stand.
+
+    XML declarations, processing instructions and comments are skipped; at the first other
+    markup the prolog ends. Scanning only the prolog keeps the check cheap on large documents.
+    """
+    position = 0
+    while True:
+        start = data.find(b"<", position)
+        if start < 0:
+            return data
+        if data.startswith(b"<?", start):
+            end = data.find(b"?>", start + 2)
+            if end < 0:
+                return data
+            position = end + 2
+        elif data.startswith(b"<!--", start):
+            end = data.find(b"-->", start + 4)
+            if end < 0:
+                return data
+            position = end + 3
+        else:
+            return data[: data.find(b">", start) + 1 or len(data)]
 
 
 def parse_xml(
@@ -82,9 +109,9 @@ def parse_xml(
         )
     if data.startswith(_WIDE_BOMS) or b"\x00" in data:
         raise MalformedDocument("XML documents must be encoded as UTF-8", dialect=dialect)
-    if not data.strip():
+    if not data or data.isspace():
         raise MalformedDocument("the XML document is empty", dialect=dialect)
-    found = _DECLARATION.search(data)
+    found = _DECLARATION.search(_prolog(data))
     if found:
         kind = found.group(1).decode("ascii").upper()
         raise HostileDocument(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 
 from compat._resources import data_root
 from compat.backends.base import CreateCall, FetchCall, ListCall
-from compat.backends.v2008 import Backend2008
+from compat.backends.v2008 import Backend2008, _checked_texts, _strict_message
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -27,6 +30,7 @@ from compat.model import (
     Status,
 )
 from compat.wire import WireRequest, WireResponse, encode_form
+from tests import strategies as ms
 
 AC = "AC5ea872f6da5a21de157d80997a64bd33"
 SM = "SM872fb94e3b358913777cdb313f25b46f"
@@ -579,3 +583,24 @@ def test_render_error_without_code() -> None:
     assert response.status == 404
     assert b"<Code>" not in response.body
     assert b"<MoreInfo>" not in response.body
+
+
+# -- the page reader's fast path reads exactly what the strict reader reads -----------------------
+
+_PADS = st.sampled_from(["", " ", "\n  ", "\t"])
+
+
+@given(st.lists(ms.messages(xml_safe=True, known_directions=True), min_size=1, max_size=4),
+       st.data())
+def test_fast_and_strict_readers_agree(items: list[Message], data: st.DataObject) -> None:
+    page = backend.make_page(AC, ListQuery(), tuple(items), page=0, page_size=50,
+                             total=len(items))
+    root = etree.fromstring(backend.render_page(page).body)
+    for message in root[0]:
+        for field in message:
+            if data.draw(st.booleans()):
+                field.text = data.draw(_PADS) + (field.text or "") + data.draw(_PADS)
+    body = etree.tostring(root)
+    fast = backend.parse_page(ok(body)).items
+    strict = tuple(_strict_message(*_checked_texts(element)) for element in root[0])
+    assert fast == strict

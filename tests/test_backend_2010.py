@@ -15,6 +15,7 @@ from compat.errors import (
     ApiError,
     BodyTooLong,
     HostileDocument,
+    InvalidParameter,
     MalformedDocument,
     UnexpectedDocument,
 )
@@ -157,6 +158,13 @@ def test_build_create_refuses_over_1600() -> None:
         backend.build_create(AC, NewMessage(to="+15558675309", from_="+14155551212",
                                             body="x" * 1601))
     assert caught.value.limit == 1600
+
+
+def test_build_create_refuses_what_utf8_cannot_encode() -> None:
+    message = NewMessage(to="+15558675309", from_="+14155551212", body="lone \ud800 surrogate")
+    with pytest.raises(InvalidParameter, match="UTF-8") as caught:
+        backend.build_create(AC, message)
+    assert caught.value.parameter == "Body"
 
 
 def test_build_list_matches_twilio_page_uri_form() -> None:

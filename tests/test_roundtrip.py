@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compat.backends import get
+from compat.backends._common import trusted_factory, trusted_message
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -274,3 +275,26 @@ def test_any_json_message_is_a_message_or_unexpected(dialect: str) -> None:
         assert isinstance(message, Message)
 
     check()
+
+
+# -- the decoder's fast constructor is the model's constructor -----------------------------------
+
+
+@given(ms.messages())
+def test_trusted_message_equals_the_constructor(message: Message) -> None:
+    values = {field.name: getattr(message, field.name) for field in attrs.fields(Message)}
+    built = trusted_message(**values)
+    assert built == message
+    assert type(built) is Message
+    assert hash(built) == hash(message)
+    positional = ("sid", "account_sid", "body", "status")
+    make = trusted_factory(positional)
+    others = {k: v for k, v in values.items() if k not in positional}
+    assert make(*(values[k] for k in positional), **others) == message
+
+
+def test_trusted_message_fills_defaults() -> None:
+    minimal = trusted_message(sid="SM" + "a" * 32, account_sid=AC)
+    assert minimal == Message(sid="SM" + "a" * 32, account_sid=AC)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        minimal.body = "x"  # type: ignore[misc]

@@ -139,3 +139,25 @@ def test_arbitrary_text_wrapped_in_an_element(text: str) -> None:
         )
     else:
         assert (root.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_depth_limit_sees_a_deep_branch_beside_shallow_ones() -> None:
+    branch = b"<d>" * 31 + b"</d>" * 31
+    wide = b"<r>" + b"<a/>" * 100 + b"<b>" + branch + b"</b></r>"  # depth 33 down one branch
+    with pytest.raises(HostileDocument, match="deeper"):
+        parse_xml(wide, dialect="x")
+    assert len(parse_xml(wide, dialect="x", max_depth=33)) == 101
+
+
+def test_doctype_behind_comments_and_processing_instructions_is_refused() -> None:
+    document = (
+        b'<?xml version="1.0"?><!-- a comment --><?pi data?>\n<!-- another -->'
+        b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
+    )
+    with pytest.raises(HostileDocument):
+        parse_xml(document, dialect="x")
+
+
+def test_declaration_text_inside_the_document_is_only_text() -> None:
+    root = parse_xml(b"<r><Body>&lt;!DOCTYPE is just words; ENTITY too</Body></r>", dialect="x")
+    assert root[0].text == "<!DOCTYPE is just words; ENTITY too"

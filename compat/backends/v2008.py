@@ -265,8 +265,6 @@ _SIMPLE_FLAGS: Final = {"1": Direction.INBOUND, "2": Direction.OUTBOUND_REPLY,
                         "4": Direction.OUTBOUND_API}
 
 
-_CANONICAL: Final = frozenset({"Sid", "DateCreated", "DateUpdated", "DateSent", "AccountSid", "To",
-                               "From", "Body", "Status", "Flags"})
 _make_2008: Final = trusted_factory(
     ("sid", "account_sid", "to", "from_", "body", "status", "direction", "date_created",
      "date_updated", "date_sent")
@@ -276,17 +274,18 @@ _account_match: Final = ACCOUNT_SID.match
 
 
 def _fast_message(texts: dict[str, str | None]) -> Message | None:
-    """The hot path: exactly the ten 2008 elements with clean values. ``None`` sends the message
-    to :func:`_strict_message`, which reads anything else and names what is wrong."""
-    sid, account = texts["Sid"], texts["AccountSid"]
-    status = _STATUSES.get(texts["Status"])
-    direction = _SIMPLE_FLAGS.get(texts["Flags"])  # type: ignore[arg-type]
-    if (status is None or direction is None or sid is None or account is None
-            or _sid_match(sid) is None or _account_match(account) is None):
-        return None
-    to, sender, body = texts["To"], texts["From"], texts["Body"]
-    created, updated, sent = texts["DateCreated"], texts["DateUpdated"], texts["DateSent"]
+    """The hot path: exactly the ten 2008 elements (the caller checked there are ten distinct
+    ones; a missing name is a KeyError here) with clean values. ``None`` sends the message to
+    :func:`_strict_message`, which reads anything else and names what is wrong."""
     try:
+        sid, account = texts["Sid"], texts["AccountSid"]
+        status = _STATUSES.get(texts["Status"])
+        direction = _SIMPLE_FLAGS.get(texts["Flags"])  # type: ignore[arg-type]
+        if (status is None or direction is None or sid is None or account is None
+                or _sid_match(sid) is None or _account_match(account) is None):
+            return None
+        to, sender, body = texts["To"], texts["From"], texts["Body"]
+        created, updated, sent = texts["DateCreated"], texts["DateUpdated"], texts["DateSent"]
         return _make_2008(
             sid,
             account,
@@ -299,7 +298,7 @@ def _fast_message(texts: dict[str, str | None]) -> Message | None:
             parse_rfc2822(updated) if updated else None,
             parse_rfc2822(sent) if sent else None,
         )
-    except ValueError:
+    except (KeyError, ValueError):
         return None
 
 
@@ -308,7 +307,7 @@ def _read_message(element: etree._Element, nested: bool = True) -> Message:
     (the page reader checks that once for the whole document), which allows the fast path."""
     if not nested:
         texts = {child.tag: child.text for child in element}
-        if len(texts) == 10 and len(element) == 10 and texts.keys() == _CANONICAL:
+        if len(texts) == 10 and len(element) == 10:
             message = _fast_message(texts)
             if message is not None:
                 return message
@@ -377,14 +376,20 @@ def _read_page(element: etree._Element) -> MessagePage:
     if not _is_blank(element.text):
         raise _fail("<SMSMessages> holds text outside its elements")
     items: list[Message] = []
-    nested = bool(_NESTED(element))
+    append = items.append
+    fast = not _NESTED(element)
     for child in element:
         if child.tag != "SMSMessage":
             raise _fail(f"<SMSMessages> may hold only <SMSMessage>, got <{child.tag}>")
-        items.append(_read_message(child, nested))
         tail = child.tail
         if tail is not None and tail.strip():
             raise _fail("<SMSMessages> holds text outside its elements")
+        message = None
+        if fast:  # _read_message, inlined for the page loop
+            texts = {field.tag: field.text for field in child}
+            if len(texts) == 10 and len(child) == 10:
+                message = _fast_message(texts)
+        append(message or _strict_message(*_checked_texts(child)))
     return MessagePage(
         items=items,
         page=numbers["page"],
@@ -625,7 +630,7 @@ class Backend2008:
             self.name,
             uri=lambda _m: None,
             render_number=lambda n: None if n is None else render_number(n, self.name),
-            parse_number=lambda n: None if n is None else read_national_number(n),
+            parse_number=_number_text,
         )
 
 
