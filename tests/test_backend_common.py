@@ -200,3 +200,14 @@ def test_the_trusted_constructor_is_active() -> None:
     # If the model grows a factory default or a post-init hook, the fast path turns itself off;
     # this test tells us when that happens, so the decode benchmark is read correctly.
     assert common._TRUSTED
+
+
+def test_ten_digits_that_are_not_nanp_are_kept_as_written() -> None:
+    from compat.backends._common import read_national_number
+
+    assert read_national_number("4158675309") == "+14158675309"
+    assert read_national_number(" 4158675309 ") == "+14158675309"
+    # An area code or exchange starting with 0 or 1 is no NANP number: keep what the API wrote,
+    # as the slow path does, instead of inventing a +1 number that normalize would refuse.
+    assert read_national_number("1234567890") == "1234567890"
+    assert read_national_number("4151234567") == "4151234567"

@@ -203,6 +203,17 @@ def render_number(value: str, dialect: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
+def _is_nanp_digits(text: str) -> bool:
+    """Ten ASCII digits shaped like a NANP number (area code and exchange start with 2-9)."""
+    return (
+        len(text) == 10
+        and text.isascii()
+        and text.isdigit()
+        and text[0] not in "01"
+        and text[3] not in "01"
+    )
+
+
 def read_national_number(text: str) -> str:
     """A number as a 2008 document gives it, in the model's form (E.164 for numbers).
 
@@ -211,12 +222,12 @@ def read_national_number(text: str) -> str:
     text raises :class:`ValueError`: an empty element means no number, which is the caller's to
     say.
     """
-    if len(text) == 10 and text.isdigit() and text.isascii():
+    if _is_nanp_digits(text):
         return "+1" + text
     text = text.strip()
     if not text:
         raise ValueError("a blank number is no number")
-    if len(text) == 10 and text.isdigit() and text.isascii():
+    if _is_nanp_digits(text):
         return "+1" + text
     try:
         return phone.parse_wire(text, V2008)
