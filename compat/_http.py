@@ -202,11 +202,13 @@ def retrying(
                 policy.max_retries,
             )
             yield Pause(delay)
-        if isinstance(outcome, TransportError):
-            flow.close()
-            raise outcome
         try:
-            request = flow.send(outcome)
+            # A transport error we gave up on goes into the flow, so it can say what was already
+            # done (a split send names the pieces it sent); flows re-raise it.
+            if isinstance(outcome, TransportError):
+                request = flow.throw(outcome)
+            else:
+                request = flow.send(outcome)
         except StopIteration as done:
             finished: T = done.value
             return finished

@@ -15,6 +15,7 @@ The tree is named for who is to blame::
     │   ├── HostileDocument       entities, DTDs, external references, over size or depth
     │   └── UnexpectedDocument    well-formed but not what the dialect promises
     ├── ApiError                  the API answered an error (status, code, message, more_info)
+    ├── PartialSend               a split body was sent only in part (.sent, .pieces, .error)
     └── TransportError            the request may not have reached the API
         ├── ConnectError          it certainly did not (refused, DNS, connect timeout)
         └── ReadError             it may have (read timeout, connection dropped)
@@ -24,6 +25,11 @@ json or httpx, so the tree is cheap to import and safe to catch anywhere.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compat.model import Message
 
 __all__ = [
     "ApiError",
@@ -35,6 +41,7 @@ __all__ = [
     "InvalidParameter",
     "InvalidPhoneNumber",
     "MalformedDocument",
+    "PartialSend",
     "ReadError",
     "RequestError",
     "ResponseError",
@@ -176,6 +183,23 @@ class ApiError(CompatError):
         """A copy that names the request that failed."""
         return ApiError(
             self.status, self.message, self.code, self.more_info, method=method, url=url
+        )
+
+
+class PartialSend(CompatError):
+    """A body split into several messages was sent only in part.
+
+    ``sent`` holds the messages that were sent (in order), ``pieces`` how many there were to send,
+    and ``error`` the :class:`ApiError` or :class:`TransportError` that stopped the rest (also the
+    exception's ``__cause__``). Nothing after the failed piece was sent.
+    """
+
+    def __init__(self, sent: tuple[Message, ...], pieces: int, error: CompatError) -> None:
+        self.sent = sent
+        self.pieces = pieces
+        self.error = error
+        super().__init__(
+            f"{len(sent)} of {pieces} pieces of a split body were sent, then: {error}"
         )
 
 

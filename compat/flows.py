@@ -13,6 +13,8 @@ Rules this module keeps:
   (:class:`~compat.errors.BodyTooLong`, unless splitting) are raised before anything is yielded.
 * **Every API error names its request.** An :class:`~compat.errors.ApiError` from a ``parse_*``
   call is re-raised with the method and URL (phone numbers masked unless the caller opted in).
+* **A split send never hides what it sent.** When a piece after the first fails,
+  :class:`~compat.errors.PartialSend` carries the messages already sent and the error.
 * **Listing holds one page.** :class:`Listing` keeps the request for the next page, never the page
   it came from, and hands each page's messages out as a tuple the caller drops before asking for
   the next page.
@@ -31,7 +33,9 @@ from compat.backends.base import Backend, Operation
 from compat.errors import (
     ApiError,
     BodyTooLong,
+    CompatError,
     InvalidParameter,
+    PartialSend,
     UnexpectedDocument,
     UnsupportedOperation,
 )
@@ -113,7 +117,12 @@ def create(ctx: Context, message: NewMessage, *, split: bool = False) -> Flow[li
     for body in bodies:
         piece = message if body == message.body else attrs.evolve(message, body=body)
         request = ctx.backend.build_create(ctx.account_sid, piece)
-        sent.append((yield from _exchange(ctx, request, ctx.backend.parse_message)))
+        try:
+            sent.append((yield from _exchange(ctx, request, ctx.backend.parse_message)))
+        except CompatError as error:
+            if not sent:
+                raise
+            raise PartialSend(tuple(sent), len(bodies), error) from error
     return sent
 
 

@@ -103,3 +103,34 @@ def test_api_errors_name_the_request(emulator: Emulator) -> None:
         assert info.value.url.endswith("/Messages.json")
     finally:
         client.close()
+
+
+def test_split_send_cut_by_a_dead_connection_says_what_was_sent(emulator: Emulator) -> None:
+    import httpx
+
+    from compat import Client, ConnectError, PartialSend, RetryPolicy
+    from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
+
+    inner = emulator.transport()
+    calls = 0
+
+    def first_then_refused(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return inner.handle_request(request)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    client = Client(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, backend="2008-08-01",
+                    base_url="http://emulator.test",
+                    transport=httpx.MockTransport(first_then_refused),
+                    retry=RetryPolicy(max_retries=2), sleep=lambda seconds: None)
+    try:
+        with pytest.raises(PartialSend) as caught:
+            client.messages.create(to=TO, from_=FROM, body="word " * 70, body_policy="split")
+    finally:
+        client.close()
+    assert caught.value.pieces == 3
+    assert [m.sid for m in caught.value.sent] == [m.sid for m in emulator.messages]
+    assert isinstance(caught.value.error, ConnectError)
+    assert calls == 1 + 3  # the second piece: first try and two retries, then given up

@@ -19,6 +19,7 @@ from compat.errors import (
     ApiError,
     BodyTooLong,
     InvalidParameter,
+    PartialSend,
     UnexpectedDocument,
     UnsupportedOperation,
 )
@@ -190,11 +191,25 @@ def test_a_failing_piece_stops_the_split_and_raises() -> None:
             return error_response(429, "Too many requests", 20429)
         return created_echo(request)
 
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(PartialSend) as caught:
         drive(create(context(), NewMessage(to="+15558675309", from_="+14155551212", body=body),
                      split=True), second_fails, sent)
     assert len(sent) == 2
-    assert caught.value.status == 429
+    assert caught.value.pieces > 2
+    assert [m.body for m in caught.value.sent] == ["one two "]
+    assert isinstance(caught.value.error, ApiError)
+    assert caught.value.error.status == 429
+    assert caught.value.__cause__ is caught.value.error
+
+
+def test_a_failing_first_piece_raises_its_own_error() -> None:
+    sent: list[WireRequest] = []
+    with pytest.raises(ApiError) as caught:
+        drive(create(context(), NewMessage(to="+15558675309", from_="+14155551212",
+                                           body="one two three four five six seven"), split=True),
+              lambda request: error_response(400, "Message body is required.", 21602), sent)
+    assert len(sent) == 1
+    assert caught.value.code == 21602
 
 
 # -- refusals ----------------------------------------------------------------------------------
