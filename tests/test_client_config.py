@@ -13,13 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from test_client import ACCOUNT, JENNY, ME, TOKEN, FakeTwilio
 
 from compat import backends
 from compat._http import basic_authorization
 from compat._redact import mask_number, masked_target
 from compat.client import AsyncClient, Client
 from compat.errors import ApiError, CompatError, ConfigurationError, ConnectError
+from tests.fake_twilio import ACCOUNT, JENNY, ME, TOKEN, FakeTwilio
 
 API_KEY = "SK" + "9" * 32
 API_SECRET = "api-secret-value"

@@ -16,13 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
-from test_client import ACCOUNT, JENNY, ME, TOKEN, client_factory
 
 from compat import backends
 from compat._http import RetryPolicy
 from compat.client import AsyncClient, Client
 from compat.errors import ApiError, ConfigurationError, ConnectError, MalformedDocument, ReadError
 from compat.model import ListQuery, Message
+from tests.fake_twilio import ACCOUNT, JENNY, ME, TOKEN, client_factory
 
 V2010 = backends.get("2010-04-01")
 SID = "SM" + "5" * 32

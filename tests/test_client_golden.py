@@ -17,7 +17,6 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from test_client import client_factory
 
 from compat import backends, fixtures
 from compat.backends.base import CreateCall, DeleteCall, FetchCall, ListCall, UpdateCall
@@ -25,6 +24,7 @@ from compat.errors import ApiError
 from compat.fixtures import GoldenCase
 from compat.model import Message, MessagePage, NewMessage, Status
 from compat.wire import WireRequest
+from tests.fake_twilio import client_factory
 
 TOKEN = "golden-token"
 
