@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import string
 
 import attrs
@@ -187,6 +188,7 @@ def _outcome(backend: Backend, request: WireRequest) -> object:
         return error
 
 
+_XML_UNCARRIED = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _FORM_NAMES = st.sampled_from(
     ["To", "From", "Body", "MediaUrl", "MessagingServiceSid", "StatusCallback", "ValidityPeriod",
      "SendAt", "ScheduleType", "SmartEncoded", "MaxPrice", "ContentSid", "Attempt", "Status",
@@ -210,7 +212,11 @@ def test_any_create_form_is_a_call_or_an_api_error(dialect: str) -> None:
         outcome = _outcome(backend, WireRequest("POST", path, body=encode_form(form)))
         if isinstance(outcome, ApiError):
             assert outcome.status == 400
-            assert backend.parse_error(backend.render_error(outcome)) == outcome
+            expected = outcome
+            if dialect == "2008-08-01":  # XML 1.0 carries no control characters: U+FFFD stands in
+                expected = ApiError(outcome.status, _XML_UNCARRIED.sub("\ufffd", outcome.message),
+                                    outcome.code, outcome.more_info)
+            assert backend.parse_error(backend.render_error(outcome)) == expected
         else:
             assert isinstance(outcome, CreateCall)
 
