@@ -202,7 +202,6 @@ def render_number(value: str, dialect: str) -> str:
         return value
 
 
-@functools.lru_cache(maxsize=8192)
 def _is_nanp_digits(text: str) -> bool:
     """Ten ASCII digits shaped like a NANP number (area code and exchange start with 2-9)."""
     return (
@@ -214,6 +213,7 @@ def _is_nanp_digits(text: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def read_national_number(text: str) -> str:
     """A number as a 2008 document gives it, in the model's form (E.164 for numbers).
 
