@@ -6,6 +6,7 @@ Public names are re-exported here; submodules hold the details.
 from __future__ import annotations
 
 from compat._http import RetryPolicy
+from compat._version import __version__
 from compat.client import AsyncClient, Client
 from compat.errors import (
     ApiError,
@@ -34,8 +35,6 @@ from compat.model import (
     NewMessage,
     Status,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ApiError",

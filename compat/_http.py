@@ -29,7 +29,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
-import importlib.metadata
+import functools
 import logging
 import random
 import time
@@ -40,6 +40,7 @@ import attrs
 import httpx
 
 from compat._redact import masked_target
+from compat._version import __version__
 from compat.errors import (
     CompatError,
     ConfigurationError,
@@ -77,15 +78,7 @@ _OWN_CLIENT_HEADERS = (("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"))
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
-def _user_agent() -> str:
-    try:
-        version = importlib.metadata.version("twilio-compat")
-    except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"twilio-compat/{version} python-httpx/{httpx.__version__}"
-
-
-USER_AGENT = _user_agent()
+USER_AGENT = f"twilio-compat/{__version__} python-httpx/{httpx.__version__}"
 
 
 # -- retry policy ------------------------------------------------------------------------------
@@ -284,38 +277,56 @@ class Edge:
             timeout=self._timeout,
         )
 
-    def log(self, request: WireRequest, result: str, started: float) -> None:
+    def builder(
+        self, client: httpx.Client | httpx.AsyncClient, *, owned: bool
+    ) -> Callable[[WireRequest], httpx.Request]:
+        """How requests for ``client`` are built, chosen once per client (see the module rules)."""
+        if owned:
+            return self.request
+        return functools.partial(self.merged_request, client)
+
+    def received(
+        self, request: WireRequest, response: httpx.Response, started: float
+    ) -> WireResponse:
+        """Log the answer to ``request`` and hand it over as a WireResponse."""
+        self._log(request, str(response.status_code), started)
+        return WireResponse(
+            response.status_code, response.headers.multi_items(), response.content
+        )
+
+    def failed(self, request: WireRequest, exc: httpx.RequestError, started: float) -> CompatError:
+        """Log the failure of ``request`` and return the library's error for it."""
+        self._log(request, type(exc).__name__, started)
+        return transport_error(exc, self.where(request))
+
+    def _log(self, request: WireRequest, result: str, started: float) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (time.perf_counter() - started) * 1000
             logger.debug("%s -> %s in %.1f ms", self.where(request), result, elapsed)
 
 
-def _wire(response: httpx.Response) -> WireResponse:
-    return WireResponse(response.status_code, response.headers.multi_items(), response.content)
-
-
 class SyncSender:
-    """Sends WireRequests through an ``httpx.Client``; closes it only if it made it."""
+    """Sends WireRequests through an ``httpx.Client``: the caller's, left open, or one made here
+    (over ``transport``) and closed by :meth:`close`."""
 
-    def __init__(self, edge: Edge, client: httpx.Client, *, owned: bool) -> None:
+    def __init__(
+        self,
+        edge: Edge,
+        client: httpx.Client | None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self._edge = edge
-        self._client = client
-        self._owned = owned
-
-    def _build(self, request: WireRequest) -> httpx.Request:
-        if self._owned:
-            return self._edge.request(request)
-        return self._edge.merged_request(self._client, request)
+        self._owned = client is None
+        self._client = httpx.Client(transport=transport) if client is None else client
+        self._build = edge.builder(self._client, owned=self._owned)
 
     def send(self, request: WireRequest) -> WireResponse:
         started = time.perf_counter()
         try:
             response = self._client.send(self._build(request))
         except httpx.RequestError as exc:
-            self._edge.log(request, type(exc).__name__, started)
-            raise transport_error(exc, self._edge.where(request)) from exc
-        self._edge.log(request, str(response.status_code), started)
-        return _wire(response)
+            raise self._edge.failed(request, exc, started) from exc
+        return self._edge.received(request, response, started)
 
     def close(self) -> None:
         if self._owned:
@@ -323,27 +334,27 @@ class SyncSender:
 
 
 class AsyncSender:
-    """Sends WireRequests through an ``httpx.AsyncClient``; closes it only if it made it."""
+    """Sends WireRequests through an ``httpx.AsyncClient``: the caller's, left open, or one made
+    here (over ``transport``) and closed by :meth:`aclose`."""
 
-    def __init__(self, edge: Edge, client: httpx.AsyncClient, *, owned: bool) -> None:
+    def __init__(
+        self,
+        edge: Edge,
+        client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self._edge = edge
-        self._client = client
-        self._owned = owned
-
-    def _build(self, request: WireRequest) -> httpx.Request:
-        if self._owned:
-            return self._edge.request(request)
-        return self._edge.merged_request(self._client, request)
+        self._owned = client is None
+        self._client = httpx.AsyncClient(transport=transport) if client is None else client
+        self._build = edge.builder(self._client, owned=self._owned)
 
     async def send(self, request: WireRequest) -> WireResponse:
         started = time.perf_counter()
         try:
             response = await self._client.send(self._build(request))
         except httpx.RequestError as exc:
-            self._edge.log(request, type(exc).__name__, started)
-            raise transport_error(exc, self._edge.where(request)) from exc
-        self._edge.log(request, str(response.status_code), started)
-        return _wire(response)
+            raise self._edge.failed(request, exc, started) from exc
+        return self._edge.received(request, response, started)
 
     async def aclose(self) -> None:
         if self._owned:

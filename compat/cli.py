@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from compat import __version__
+from compat._version import __version__
 
 __all__ = ["main"]
 
@@ -78,7 +78,7 @@ def _send(args: argparse.Namespace, out: TextIO) -> int:
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
     from compat.emulator import Emulator, ManualClock, SystemClock
-    from compat.emulator.server import bind, make_server
+    from compat.emulator.server import base_url, bind, make_server
 
     clock = ManualClock() if args.clock == "manual" else SystemClock()
     emulator = Emulator(seed=args.seed, mode=args.mode, clock=clock, db=args.db)
@@ -87,11 +87,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         emulator.close()
         raise _Failure(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
     account = emulator.account
     out.write(
-        f"twilio-compat emulator at http://{shown}:{port}\n"
+        f"twilio-compat emulator at {base_url(sock)}\n"
         f"TWILIO_ACCOUNT_SID={account.sid}\n"
         f"TWILIO_AUTH_TOKEN={account.auth_token}\n"
         f"mode={emulator.mode.value} clock={args.clock} db={args.db or 'memory'} seed={args.seed}\n"

@@ -266,12 +266,7 @@ class Client:
             api_secret=api_secret, backend=backend, base_url=base_url, timeout=timeout,
             retry=retry, log_numbers=log_numbers, http_client=http_client, transport=transport,
         )
-        if http_client is None:
-            self._sender = SyncSender(
-                self._settings.edge, httpx.Client(transport=transport), owned=True
-            )
-        else:
-            self._sender = SyncSender(self._settings.edge, http_client, owned=False)
+        self._sender = SyncSender(self._settings.edge, http_client, transport)
         self._sleep = sleep
         self.messages = Messages(self)
 
@@ -438,12 +433,7 @@ class AsyncClient:
             api_secret=api_secret, backend=backend, base_url=base_url, timeout=timeout,
             retry=retry, log_numbers=log_numbers, http_client=http_client, transport=transport,
         )
-        if http_client is None:
-            self._sender = AsyncSender(
-                self._settings.edge, httpx.AsyncClient(transport=transport), owned=True
-            )
-        else:
-            self._sender = AsyncSender(self._settings.edge, http_client, owned=False)
+        self._sender = AsyncSender(self._settings.edge, http_client, transport)
         self._sleep = sleep
         self.messages = AsyncMessages(self)
 

@@ -42,7 +42,7 @@ from compat.backends.base import (
 )
 from compat.errors import ApiError
 from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMessage
-from compat.wire import WireRequest, WireResponse
+from compat.wire import FORM_CONTENT_TYPE, WireRequest, WireResponse
 
 if TYPE_CHECKING:
     if sys.version_info >= (3, 11):
@@ -230,7 +230,7 @@ def _case(
     if raw_request is not None:
         headers: tuple[tuple[str, str], ...] = ()
         if raw_request.get("body") or raw_request.get("body_file"):
-            headers = (("Content-Type", "application/x-www-form-urlencoded"),)
+            headers = (("Content-Type", FORM_CONTENT_TYPE),)
         request = WireRequest.from_target(
             raw_request["method"], raw_request["target"], headers, _body(folder, raw_request)
         )

@@ -20,7 +20,7 @@ import enum
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -46,16 +46,17 @@ SERVICE_SID = re.compile(r"\AMG[0-9a-fA-F]{32}\Z")
 APPLICATION_SID = re.compile(r"\AAP[0-9a-fA-F]{32}\Z")
 CONTENT_SID = re.compile(r"\AHX[0-9a-fA-F]{32}\Z")
 
-_E = TypeVar("_E", bound="_OpenEnum")
-
-
 class _OpenEnum(str, enum.Enum):
-    """A string enum that also carries values it does not know, as pseudo-members."""
+    """A string enum that also carries values it does not know, as pseudo-members.
+
+    The class is its own converter: ``Status(value)`` takes a member, a known string or an unknown
+    one, and refuses anything else with :class:`~compat.errors.InvalidParameter`.
+    """
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str) or not value:
-            return None
+            raise InvalidParameter(f"{cls.__name__} must be a non-empty string, got {value!r}")
         member = str.__new__(cls, value)
         member._name_ = value.upper().replace("-", "_")
         member._value_ = value
@@ -109,63 +110,24 @@ class Direction(_OpenEnum):
     OUTBOUND_REPLY = "outbound-reply"
 
 
-class ContentRetention(str, enum.Enum):
+class _ClosedEnum(str, enum.Enum):
+    """A string enum of fixed values; the class is its own converter, refusing other values with
+    :class:`~compat.errors.InvalidParameter`."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise InvalidParameter(f"{cls.__name__} must be one of {allowed}; got {value!r}")
+
+
+class ContentRetention(_ClosedEnum):
     RETAIN = "retain"
     DISCARD = "discard"
 
 
-class AddressRetention(str, enum.Enum):
+class AddressRetention(_ClosedEnum):
     RETAIN = "retain"
     OBFUSCATE = "obfuscate"
-
-
-def _open_enum(kind: type[_E]) -> Any:
-    def convert(value: object) -> _E | None:
-        if value is None or isinstance(value, kind):
-            return value
-        if isinstance(value, str) and value:
-            return kind(value)
-        raise InvalidParameter(f"{kind.__name__} must be a non-empty string, got {value!r}")
-
-    return convert
-
-
-def _closed_enum(kind: type[enum.Enum]) -> Any:
-    def convert(value: object) -> Any:
-        if value is None or isinstance(value, kind):
-            return value
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in kind)
-            raise InvalidParameter(
-                f"{kind.__name__} must be one of {allowed}; got {value!r}"
-            ) from None
-
-    return convert
-
-
-def _to_status(value: object) -> Status:
-    result = _open_enum(Status)(value)
-    if result is None:
-        raise InvalidParameter("status is required")
-    return result  # type: ignore[no-any-return]
-
-
-def _to_optional_status(value: object) -> Status | None:
-    return _open_enum(Status)(value)  # type: ignore[no-any-return]
-
-
-def _to_direction(value: object) -> Direction | None:
-    return _open_enum(Direction)(value)  # type: ignore[no-any-return]
-
-
-def _to_content_retention(value: object) -> ContentRetention | None:
-    return _closed_enum(ContentRetention)(value)  # type: ignore[no-any-return]
-
-
-def _to_address_retention(value: object) -> AddressRetention | None:
-    return _closed_enum(AddressRetention)(value)  # type: ignore[no-any-return]
 
 
 def _optional_decimal(value: object) -> Decimal | None:
@@ -254,32 +216,21 @@ def _sid(pattern: re.Pattern[str], *, optional: bool) -> Any:
     return check
 
 
-def _optional_number(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidParameter(f"a phone number must be a string, got {type(value).__name__}")
-    return phone.normalize(value)
-
-
-def _number_for(field: str, value: object) -> str:
+def _number(value: object, field: str | None = None) -> str:
     if not isinstance(value, str):
         raise InvalidParameter(
-            f"{field} must be a string, got {type(value).__name__}", parameter=field
+            f"{field or 'a phone number'} must be a string, got {type(value).__name__}",
+            parameter=field,
         )
     return phone.normalize(value, field=field)
 
 
 def _to_number(value: object) -> str:
-    return _number_for("To", value)
+    return _number(value, "To")
 
 
-def _to_optional_number(value: object) -> str | None:
-    return None if value is None else _number_for("To", value)
-
-
-def _from_optional_number(value: object) -> str | None:
-    return None if value is None else _number_for("From", value)
+def _from_number(value: object) -> str:
+    return _number(value, "From")
 
 
 @attrs.frozen(kw_only=True)
@@ -294,8 +245,10 @@ class Message:
     to: str | None = attrs.field(default=None, validator=_optional_str)
     from_: str | None = attrs.field(default=None, validator=_optional_str)
     body: str | None = attrs.field(default=None, validator=_optional_str)
-    status: Status = attrs.field(default=Status.QUEUED, converter=_to_status)
-    direction: Direction | None = attrs.field(default=None, converter=_to_direction)
+    status: Status = attrs.field(default=Status.QUEUED, converter=Status)
+    direction: Direction | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Direction)
+    )
     date_created: dt.datetime | None = attrs.field(default=None, validator=_aware)
     date_updated: dt.datetime | None = attrs.field(default=None, validator=_aware)
     date_sent: dt.datetime | None = attrs.field(default=None, validator=_aware)
@@ -328,7 +281,7 @@ class NewMessage:
     """
 
     to: str = attrs.field(converter=_to_number)
-    from_: str | None = attrs.field(default=None, converter=_from_optional_number)
+    from_: str | None = attrs.field(default=None, converter=attrs.converters.optional(_from_number))
     messaging_service_sid: str | None = attrs.field(
         default=None, validator=_sid(SERVICE_SID, optional=True)
     )
@@ -349,15 +302,17 @@ class NewMessage:
     send_as_mms: bool | None = None
     attempt: int | None = attrs.field(default=None, converter=_optional_int)
     content_retention: ContentRetention | None = attrs.field(
-        default=None, converter=_to_content_retention
+        default=None, converter=attrs.converters.optional(ContentRetention)
     )
     address_retention: AddressRetention | None = attrs.field(
-        default=None, converter=_to_address_retention
+        default=None, converter=attrs.converters.optional(AddressRetention)
     )
     send_at: dt.datetime | None = attrs.field(default=None, validator=_aware)
     schedule_type: str | None = attrs.field(default=None, validator=_optional_str)
     persistent_action: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
-    fallback_from: str | None = attrs.field(default=None, converter=_optional_number)
+    fallback_from: str | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_number)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.from_ is None and self.messaging_service_sid is None:
@@ -427,8 +382,8 @@ class ListQuery:
     (the wire's ``DateSent<`` and ``DateSent>``). Numbers are normalized like :class:`NewMessage`'s.
     """
 
-    to: str | None = attrs.field(default=None, converter=_to_optional_number)
-    from_: str | None = attrs.field(default=None, converter=_from_optional_number)
+    to: str | None = attrs.field(default=None, converter=attrs.converters.optional(_to_number))
+    from_: str | None = attrs.field(default=None, converter=attrs.converters.optional(_from_number))
     date_sent: dt.date | None = attrs.field(default=None, validator=_optional_date)
     date_sent_before: dt.date | None = attrs.field(default=None, validator=_optional_date)
     date_sent_after: dt.date | None = attrs.field(default=None, validator=_optional_date)
@@ -442,7 +397,8 @@ class MessageUpdate:
     """An update the 2010 API allows: redact (``body=""``) or cancel (``status=canceled``)."""
 
     body: str | None = attrs.field(default=None, validator=_optional_str)
-    status: Status | None = attrs.field(default=None, converter=_to_optional_status)
+    status: Status | None = attrs.field(default=None, converter=attrs.converters.optional(Status)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.body is None and self.status is None:

@@ -28,6 +28,7 @@ from compat.backends._common import render_number
 from compat.backends._mapping import status_for
 from compat.errors import CompatError, UnexpectedDocument
 from compat.model import Direction, Message, Status
+from compat.wire import form_value
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -165,11 +166,9 @@ class StatusCallback:
 
 
 def _last(pairs: Sequence[tuple[str, str]], *names: str) -> str | None:
+    """The last value of the first of ``names`` present (:func:`compat.wire.form_value`)."""
     for name in names:
-        found = None
-        for key, value in pairs:
-            if key == name:
-                found = value
+        found = form_value(pairs, name)
         if found is not None:
             return found
     return None

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-
-import pytest
 
 from compat.emulator import TEST_AUTH_TOKEN, Emulator, Mode
 from compat.emulator.callbacks import Dispatcher, HttpReply, OutgoingRequest, build_request
@@ -14,18 +11,6 @@ from compat.webhooks import SIGNATURE_HEADER, validate_signature
 
 ME = "+15017122661"
 JENNY = "+15558675310"
-
-
-@pytest.fixture
-def hooks() -> Iterator[Receiver]:
-    with Receiver() as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as em:
-        yield em
 
 
 def signed_correctly(item: object, token: str = TEST_AUTH_TOKEN) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator
@@ -15,18 +13,6 @@ from compat.webhooks import SIGNATURE_HEADER, validate_signature
 
 NUMBER = "+14155550100"
 ALICE = "+15558675310"
-
-
-@pytest.fixture
-def hooks() -> Iterator[Receiver]:
-    with Receiver() as receiver:
-        yield receiver
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as em:
-        yield em
 
 
 def signed(item: Received) -> bool:

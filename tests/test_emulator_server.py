@@ -35,14 +35,6 @@ AUTH = "Basic " + base64.b64encode(f"{TEST_ACCOUNT_SID}:{TEST_AUTH_TOKEN}".encod
 
 
 @pytest.fixture
-def served() -> Iterator[ServedEmulator]:
-    emulator = Emulator(clock=ManualClock())
-    with serve_in_thread(emulator) as server:
-        yield server
-    emulator.close()
-
-
-@pytest.fixture
 def api(served: ServedEmulator) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=served.url, auth=(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)) as client:
         yield client

@@ -49,3 +49,12 @@ def test_invalid_phone_number_names_value_and_field() -> None:
     assert "ACME!!" in str(error)
     assert "'To'" in str(error)
     assert isinstance(error, ValueError)
+
+
+def test_one_version_everywhere() -> None:
+    from importlib.metadata import version
+
+    from compat._http import USER_AGENT
+
+    assert version("twilio-compat") == compat.__version__
+    assert USER_AGENT.startswith(f"twilio-compat/{compat.__version__} ")

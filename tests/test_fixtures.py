@@ -14,6 +14,7 @@ from hypothesis import given
 from compat import errors, fixtures
 from compat._resources import data_root
 from compat.backends import get
+from compat.backends._mapping import DIALECTS
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -28,7 +29,6 @@ from compat.model import Message, MessagePage
 from compat.wire import WireRequest
 from tests import strategies as ms
 
-DIALECTS = ("2008-08-01", "2010-04-01", "2010-04-01-sms")
 ALL = [case for dialect in DIALECTS for case in fixtures.cases(dialect)]
 
 

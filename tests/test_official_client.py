@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client as TwilioClient
 
-from compat.emulator import Emulator, ManualClock, ServedEmulator, serve_in_thread
+from compat.emulator import ServedEmulator
 from compat.testing import Receiver
 from compat.webhooks import SIGNATURE_HEADER, validate_signature
 
 ME = "+15017122661"
 JENNY = "+15558675310"
-
-
-@pytest.fixture
-def served() -> Iterator[ServedEmulator]:
-    emulator = Emulator(clock=ManualClock())
-    with serve_in_thread(emulator) as server:
-        yield server
-    emulator.close()
 
 
 @pytest.fixture

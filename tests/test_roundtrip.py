@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from compat.backends import get
 from compat.backends._common import trusted_factory, trusted_message
+from compat.backends._mapping import DIALECTS
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -39,7 +40,6 @@ from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMess
 from compat.wire import WireRequest, WireResponse, encode_form
 from tests import strategies as ms
 
-DIALECTS = ("2008-08-01", "2010-04-01", "2010-04-01-sms")
 AC = "AC" + "0123456789abcdef" * 2
 XML_LIMITS = {"2008-08-01": True, "2010-04-01": False, "2010-04-01-sms": False}
 

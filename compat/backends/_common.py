@@ -1,4 +1,5 @@
-"""Pieces the three backends share: dates, numbers, paths, request forms and Twilio's errors.
+"""Pieces the three backends share: dates, numbers, paths, request forms, Twilio's errors, and
+:class:`FormBackend`, the base class with what the built-in dialects do alike.
 
 Rules this module keeps:
 
@@ -19,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import http
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -34,12 +36,45 @@ from compat.backends._mapping import (
     V2008,
     ParamMap,
 )
-from compat.errors import ApiError, InvalidParameter, InvalidPhoneNumber
-from compat.model import ListQuery, Message, MessageUpdate, NewMessage
-from compat.wire import form_value, form_values
+from compat.backends.base import (
+    CreateCall,
+    DeleteCall,
+    FetchCall,
+    ListCall,
+    Operation,
+    ServerCall,
+    UpdateCall,
+)
+from compat.errors import (
+    ApiError,
+    BodyTooLong,
+    InvalidParameter,
+    InvalidPhoneNumber,
+    MalformedDocument,
+    UnexpectedDocument,
+    UnsupportedOperation,
+)
+from compat.model import (
+    ACCOUNT_SID,
+    MESSAGE_SID,
+    ListQuery,
+    Message,
+    MessagePage,
+    MessageUpdate,
+    NewMessage,
+)
+from compat.wire import (
+    FORM_CONTENT_TYPE,
+    WireRequest,
+    WireResponse,
+    encode_form,
+    form_value,
+    form_values,
+)
 
 __all__ = [
     "UTC",
+    "FormBackend",
     "Routes",
     "bad_request",
     "decode_create",
@@ -48,12 +83,14 @@ __all__ = [
     "encode_create",
     "encode_query",
     "encode_update",
+    "finite_decimal",
     "format_filter_date",
     "format_iso_instant",
     "format_rfc2822",
     "more_info",
     "parse_filter_date",
     "parse_rfc2822",
+    "plain_error",
     "read_national_number",
     "render_number",
     "trusted_factory",
@@ -235,6 +272,15 @@ def read_national_number(text: str) -> str:
         return text
 
 
+def finite_decimal(text: str) -> Decimal | None:
+    """``text`` as a finite :class:`~decimal.Decimal`, or ``None`` when it is not one."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 # -- fast model construction -----------------------------------------------------------------------
 
 _MESSAGE_FIELDS: Final = tuple((field.name, field.default) for field in attrs.fields(Message))
@@ -306,6 +352,15 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
 
 
+def plain_error(status: int) -> ApiError:
+    """The error for a response that holds no error document (a proxy's HTML page, no body)."""
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return ApiError(status, f"HTTP {status} {phrase} (the response held no error document)")
+
+
 # -- paths -----------------------------------------------------------------------------------------
 
 
@@ -355,8 +410,24 @@ _INT: Final = re.compile(r"-?[0-9]{1,18}", re.ASCII)
 _MAX_MEDIA: Final = 10
 
 
-def _params(table: tuple[ParamMap, ...], dialect: str) -> tuple[ParamMap, ...]:
-    return tuple(p for p in table if dialect in p.dialects)
+@functools.cache
+def _create_params(dialect: str) -> tuple[tuple[ParamMap, ...], frozenset[str]]:
+    """The create parameters ``dialect`` reads besides To and From, and all its wire names."""
+    params = tuple(p for p in CREATE_PARAMS if dialect in p.dialects)
+    rest = tuple(p for p in params if p.model not in ("to", "from_"))
+    return rest, frozenset(p.wire for p in params)
+
+
+@functools.cache
+def _query_params(dialect: str) -> tuple[tuple[ParamMap, tuple[str, ...]], ...]:
+    """The list parameters ``dialect`` reads, one per model field, with the names each is
+    accepted under, strongest first."""
+    found: dict[str, tuple[ParamMap, tuple[str, ...]]] = {}
+    for param in LIST_PARAMS:
+        if dialect in param.dialects and param.model not in found:
+            names = PAGE_SIZE_PARAMS[dialect] if param.model == "page_size" else (param.wire,)
+            found[param.model] = (param, names)
+    return tuple(found.values())
 
 
 def _utf8(param: ParamMap, text: str) -> str:
@@ -414,10 +485,6 @@ def encode_create(message: NewMessage, dialect: str) -> list[tuple[str, str]]:
     return _encode(CREATE_PARAMS, message, dialect)
 
 
-def _present(pairs: Sequence[tuple[str, str]], name: str) -> str | None:
-    value = form_value(pairs, name)
-    return value if value else None
-
 
 def _decode_scalar(param: ParamMap, text: str) -> object:
     kind = param.kind
@@ -432,11 +499,8 @@ def _decode_scalar(param: ParamMap, text: str) -> object:
             return False
         raise bad_request(f"{param.wire} must be true or false, got {text!r}")
     if kind == "decimal":
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite():
+        number = finite_decimal(text)
+        if number is None:
             raise bad_request(f"{param.wire} must be a decimal number, got {text!r}")
         return number
     if kind == "datetime":
@@ -460,9 +524,18 @@ _NO_BODY: Final = {
     21602: "Message body is required.",
     21619: "A text message body or media urls must be specified.",
 }
-_TOO_LONG: Final = {
+#: Twilio's message for a body over the limit, by code (21605: 160 characters, 21617: 1,600).
+TOO_LONG: Final = {
     21605: "The message body exceeds the 160 character limit.",
     21617: "The concatenated message body exceeds the 1600 character limit.",
+}
+#: Twilio's messages for a number it cannot read, by field; ``{}`` is the number as sent.
+INVALID_NUMBER: Final = {
+    "To": (21211, "The 'To' number {} is not a valid phone number."),
+    "From": (
+        21212,
+        "The 'From' number {} is not a valid phone number, shortcode, or alphanumeric sender ID.",
+    ),
 }
 
 
@@ -480,44 +553,38 @@ def decode_create(
     (``no_body_code``: 21602 or 21619); To invalid (21211); From invalid (21212); body over
     ``max_body_length`` code points (``body_too_long_code``); then every other value (400).
     """
-    params = _params(CREATE_PARAMS, dialect)
-    names = {p.wire for p in params}
-    to = _present(pairs, "To")
+    params, names = _create_params(dialect)
+    last = dict(pairs)  # the last value of each name, as form_value() reads it
+    to = last.get("To") or None
     if to is None:
         raise twilio_error(21604, "A 'To' phone number is required.")
-    sender = _present(pairs, "From")
-    service = _present(pairs, "MessagingServiceSid") if "MessagingServiceSid" in names else None
+    sender = last.get("From") or None
+    service = (last.get("MessagingServiceSid") or None) if "MessagingServiceSid" in names else None
     if sender is None and service is None:
         raise twilio_error(21603, "A 'From' phone number is required.")
-    body = form_value(pairs, "Body")
+    body = last.get("Body")
     media = [url for url in form_values(pairs, "MediaUrl") if url] if "MediaUrl" in names else []
-    content = _present(pairs, "ContentSid") if "ContentSid" in names else None
+    content = (last.get("ContentSid") or None) if "ContentSid" in names else None
     if not body and not media and content is None:
         raise twilio_error(no_body_code, _NO_BODY[no_body_code])
-    values: dict[str, object] = {
-        "to": _normalize(to, "To", 21211, "The 'To' number {} is not a valid phone number."),
-    }
+    values: dict[str, object] = {"to": _normalize(to, "To", *INVALID_NUMBER["To"])}
     if sender is not None:
-        values["from_"] = _normalize(
-            sender, "From", 21212,
-            "The 'From' number {} is not a valid phone number, shortcode, or alphanumeric "
-            "sender ID.",
-        )
+        values["from_"] = _normalize(sender, "From", *INVALID_NUMBER["From"])
     if body is not None and len(body) > max_body_length:
-        raise twilio_error(body_too_long_code, _TOO_LONG[body_too_long_code])
+        raise twilio_error(body_too_long_code, TOO_LONG[body_too_long_code])
     if len(media) > _MAX_MEDIA:
         raise twilio_error(
             21623, f"Too many media URLs: at most {_MAX_MEDIA} are allowed, got {len(media)}."
         )
     for param in params:
-        if param.model in ("to", "from_"):
+        if param.wire not in last:
             continue
         if param.kind == "list":
             items = [item for item in form_values(pairs, param.wire) if item]
             if items:
                 values[param.model] = tuple(items)
             continue
-        text = body if param.wire == "Body" else _present(pairs, param.wire)
+        text = body if param.wire == "Body" else (last[param.wire] or None)
         if text is None:
             continue
         values[param.model] = _decode_scalar(param, text)
@@ -543,11 +610,9 @@ def encode_query(query: ListQuery, dialect: str) -> list[tuple[str, str]]:
 def decode_query(pairs: Sequence[tuple[str, str]], *, dialect: str) -> ListQuery:
     """Read list filters and paging, raising :class:`ApiError` (400) for a bad value."""
     values: dict[str, object] = {}
-    for param in _params(LIST_PARAMS, dialect):
-        if param.model in values:
-            continue
-        names = PAGE_SIZE_PARAMS[dialect] if param.model == "page_size" else (param.wire,)
-        text = next((v for v in (_present(pairs, n) for n in names) if v is not None), None)
+    last = dict(pairs)  # the last value of each name, as form_value() reads it
+    for param, names in _query_params(dialect):
+        text = next((v for v in map(last.get, names) if v), None)
         if text is None:
             continue
         if param.kind == "number":
@@ -593,3 +658,149 @@ def decode_update(pairs: Sequence[tuple[str, str]]) -> MessageUpdate:
         return MessageUpdate(body=body, status=status or None)
     except InvalidParameter as exc:
         raise bad_request(str(exc)) from None
+
+
+# -- what the built-in backends do alike -----------------------------------------------------------
+
+
+class FormBackend:
+    """The parts of a backend every built-in dialect shares: form-encoded requests on its
+    :attr:`routes`, Twilio's validation of them on the server side, the status checks before a
+    response is read, and the refusal of an operation the dialect lacks. Subclasses set the
+    class data and write and read their own documents (``parse_message``, ``parse_page``,
+    ``parse_error``, ``make_page``, ``render_*``)."""
+
+    name: str
+    api_version: str
+    max_body_length: int
+    body_too_long_code: int
+    no_body_code: int
+    operations: frozenset[Operation]
+    routes: Routes
+    content_type: str
+    #: Whether a POST may name its real method in a ``_method`` query parameter (2008 did).
+    method_override: ClassVar[bool] = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def _require(self, operation: Operation) -> None:
+        if operation not in self.operations:
+            raise UnsupportedOperation(self.name, operation.value)
+
+    # -- client side: model -> request ---------------------------------------------------------
+
+    def build_create(self, account_sid: str, message: NewMessage) -> WireRequest:
+        if message.body is not None and len(message.body) > self.max_body_length:
+            raise BodyTooLong(len(message.body), self.max_body_length, self.name)
+        return WireRequest(
+            "POST",
+            self.routes.list_path(account_sid),
+            headers=(("Content-Type", FORM_CONTENT_TYPE),),
+            body=encode_form(encode_create(message, self.name)),
+        )
+
+    def build_fetch(self, account_sid: str, sid: str) -> WireRequest:
+        return WireRequest("GET", self.routes.instance_path(account_sid, sid))
+
+    def build_list(self, account_sid: str, query: ListQuery) -> WireRequest:
+        return WireRequest("GET", self.routes.list_path(account_sid),
+                           query=encode_query(query, self.name))
+
+    def build_next_page(
+        self, account_sid: str, query: ListQuery, page: MessagePage
+    ) -> WireRequest | None:
+        """Follow ``next_page_uri``; without one, page + 1 when ``num_pages`` says it exists."""
+        if page.next_page_uri:
+            return WireRequest.from_target("GET", page.next_page_uri)
+        if not page.has_next:
+            return None
+        following = attrs.evolve(query, page=page.page + 1, page_size=page.page_size)
+        return self.build_list(account_sid, following)
+
+    def build_update(self, account_sid: str, sid: str, update: MessageUpdate) -> WireRequest:
+        self._require(Operation.UPDATE)
+        return WireRequest(
+            "POST",
+            self.routes.instance_path(account_sid, sid),
+            headers=(("Content-Type", FORM_CONTENT_TYPE),),
+            body=encode_form(encode_update(update)),
+        )
+
+    def build_delete(self, account_sid: str, sid: str) -> WireRequest:
+        self._require(Operation.DELETE)
+        return WireRequest("DELETE", self.routes.instance_path(account_sid, sid))
+
+    # -- client side: response -> model --------------------------------------------------------
+
+    def parse_error(self, response: WireResponse) -> ApiError:
+        raise NotImplementedError  # each dialect reads its own error documents
+
+    def _check_status(self, response: WireResponse, what: str, ok: Iterable[int]) -> None:
+        """Raise the error an error response reports, or refuse a status outside ``ok``."""
+        if response.status >= 400:
+            raise self.parse_error(response)
+        if response.status not in ok:
+            raise UnexpectedDocument(
+                f"unexpected HTTP status {response.status} for {what}", dialect=self.name
+            )
+
+    def parse_deleted(self, response: WireResponse) -> None:
+        if response.status >= 400:
+            raise self.parse_error(response)
+        self._require(Operation.DELETE)
+        self._check_status(response, "a delete", (200, 204))
+
+    # -- server side: request -> model ---------------------------------------------------------
+
+    def parse_request(self, request: WireRequest) -> ServerCall | None:
+        matched = self.routes.match(request.path)
+        if matched is None:
+            return None
+        account, sid = matched
+        if not ACCOUNT_SID.match(account) or (sid is not None and not MESSAGE_SID.match(sid)):
+            raise self.not_found(request.path)
+        method = request.method.upper()
+        if self.method_override and method == "POST":
+            override = form_value(request.query, "_method")
+            if override:
+                method = override.upper()
+        if sid is None:
+            if method == "GET":
+                return ListCall(account, decode_query(request.query, dialect=self.name))
+            if method == "POST":
+                return CreateCall(account, decode_create(
+                    self._form(request),
+                    dialect=self.name,
+                    max_body_length=self.max_body_length,
+                    body_too_long_code=self.body_too_long_code,
+                    no_body_code=self.no_body_code,
+                ))
+        elif method == "GET":
+            return FetchCall(account, sid)
+        elif method == "POST" and Operation.UPDATE in self.operations:
+            return UpdateCall(account, sid, decode_update(self._form(request)))
+        elif method == "DELETE" and Operation.DELETE in self.operations:
+            return DeleteCall(account, sid)
+        raise self.method_not_allowed(method, request.path)
+
+    @staticmethod
+    def _form(request: WireRequest) -> list[tuple[str, str]]:
+        try:
+            return request.form()
+        except MalformedDocument as exc:
+            raise bad_request(f"The request body is not form data: {exc}") from None
+
+    def not_found(self, path: str) -> ApiError:
+        """The dialect's 404, naming the path as Twilio does (code 20404)."""
+        return twilio_error(20404, f"The requested resource {path} was not found", 404)
+
+    def method_not_allowed(self, method: str, path: str) -> ApiError:
+        """The dialect's 405 for a method its resource does not support (code 20004)."""
+        return twilio_error(20004, f"Method not allowed: {method} is not supported on {path}", 405)
+
+    # -- server side: model -> response --------------------------------------------------------
+
+    def render_deleted(self) -> WireResponse:
+        self._require(Operation.DELETE)
+        return WireResponse(204)

@@ -23,52 +23,38 @@ Rules this module keeps:
 from __future__ import annotations
 
 import datetime as dt
-import http
 import re
-from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
-from typing import Final
+from decimal import Decimal
+from typing import ClassVar, Final
 
-import attrs
 from lxml import etree
 
 from compat._xml import parse_xml
 from compat.backends._common import (
+    FormBackend,
     Routes,
-    bad_request,
-    decode_create,
-    decode_query,
-    encode_create,
-    encode_query,
+    finite_decimal,
     format_rfc2822,
     parse_rfc2822,
+    plain_error,
     read_national_number,
     render_number,
     trusted_factory,
     trusted_message,
-    twilio_error,
 )
 from compat.backends._mapping import (
+    FLAG_BITS,
     V2008,
     direction_from_flags,
     flags_from_direction,
     restrict,
     status_for,
 )
-from compat.backends.base import (
-    CreateCall,
-    FetchCall,
-    ListCall,
-    Operation,
-    ServerCall,
-)
+from compat.backends.base import Operation
 from compat.errors import (
     ApiError,
-    BodyTooLong,
     InvalidParameter,
-    MalformedDocument,
     UnexpectedDocument,
-    UnsupportedOperation,
 )
 from compat.model import (
     ACCOUNT_SID,
@@ -77,11 +63,9 @@ from compat.model import (
     ListQuery,
     Message,
     MessagePage,
-    MessageUpdate,
-    NewMessage,
     Status,
 )
-from compat.wire import FORM_CONTENT_TYPE, WireRequest, WireResponse, encode_form, form_value
+from compat.wire import WireResponse
 
 __all__ = ["CONTENT_TYPE", "Backend2008"]
 
@@ -163,7 +147,6 @@ _FLAG_WORDS: Final = {
     frozenset({"outbound"}): Direction.OUTBOUND_API,
 }
 _STATUSES: Final = Status._value2member_map_
-_UNEXPECTED_STATUS: Final = "unexpected HTTP status {} for {}"
 
 
 def _fail(message: str) -> UnexpectedDocument:
@@ -261,8 +244,8 @@ def _optional_text(text: str | None) -> str | None:
 
 
 _ABSENT: Final = object()
-_SIMPLE_FLAGS: Final = {"1": Direction.INBOUND, "2": Direction.OUTBOUND_REPLY,
-                        "4": Direction.OUTBOUND_API}
+#: The documented Flags values as text, for the fast reader.
+_SIMPLE_FLAGS: Final = {str(bits): direction for bits, direction in FLAG_BITS.items()}
 
 
 _make_2008: Final = trusted_factory(
@@ -302,18 +285,6 @@ def _fast_message(texts: dict[str, str | None]) -> Message | None:
         return None
 
 
-def _read_message(element: etree._Element, nested: bool = True) -> Message:
-    """One ``<SMSMessage>``. ``nested=False`` promises that no field element holds elements
-    (the page reader checks that once for the whole document), which allows the fast path."""
-    if not nested:
-        texts = {child.tag: child.text for child in element}
-        if len(texts) == 10 and len(element) == 10:
-            message = _fast_message(texts)
-            if message is not None:
-                return message
-    return _strict_message(*_checked_texts(element))
-
-
 def _strict_message(texts: dict[str, str | None], flags: etree._Element | None) -> Message:
     """Any ``<SMSMessage>`` the reader accepts, with a precise error for what it does not."""
     get = texts.get
@@ -350,11 +321,8 @@ def _price(text: str | None) -> Decimal | None:
     value = _optional_text(text)
     if value is None:
         return None
-    try:
-        price = Decimal(value)
-    except InvalidOperation:
-        price = Decimal("NaN")
-    if not price.is_finite():
+    price = finite_decimal(value)
+    if price is None:
         raise _fail(f"<Price> is not a decimal number: {value!r}")
     return price
 
@@ -385,7 +353,7 @@ def _read_page(element: etree._Element) -> MessagePage:
         if tail is not None and tail.strip():
             raise _fail("<SMSMessages> holds text outside its elements")
         message = None
-        if fast:  # _read_message, inlined for the page loop
+        if fast:  # the fast path, for documents with no element nested in a field
             texts = {field.tag: field.text for field in child}
             if len(texts) == 10 and len(child) == 10:
                 message = _fast_message(texts)
@@ -434,7 +402,7 @@ def _expect(child: etree._Element, tag: str) -> None:
 # -- the backend -----------------------------------------------------------------------------------
 
 
-class Backend2008:
+class Backend2008(FormBackend):
     """The 2008-08-01 ``/SMS/Messages`` dialect, client and server side. Stateless."""
 
     name: str = V2008
@@ -447,121 +415,37 @@ class Backend2008:
     )
     routes: Routes = Routes("/2008-08-01/Accounts/", "/SMS/Messages", "")
     content_type: str = CONTENT_TYPE
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-    # -- client side: model -> request ---------------------------------------------------------
-
-    def build_create(self, account_sid: str, message: NewMessage) -> WireRequest:
-        if message.body is not None and len(message.body) > self.max_body_length:
-            raise BodyTooLong(len(message.body), self.max_body_length, self.name)
-        pairs = encode_create(message, self.name)
-        return WireRequest(
-            "POST",
-            self.routes.list_path(account_sid),
-            headers=(("Content-Type", FORM_CONTENT_TYPE),),
-            body=encode_form(pairs),
-        )
-
-    def build_fetch(self, account_sid: str, sid: str) -> WireRequest:
-        return WireRequest("GET", self.routes.instance_path(account_sid, sid))
-
-    def build_list(self, account_sid: str, query: ListQuery) -> WireRequest:
-        return WireRequest("GET", self.routes.list_path(account_sid),
-                           query=encode_query(query, self.name))
-
-    def build_next_page(
-        self, account_sid: str, query: ListQuery, page: MessagePage
-    ) -> WireRequest | None:
-        """Page ``page + 1`` when ``num_pages`` (or the URIs) say there is one."""
-        if page.next_page_uri:
-            return WireRequest.from_target("GET", page.next_page_uri)
-        if not page.has_next:
-            return None
-        following = attrs.evolve(query, page=page.page + 1, page_size=page.page_size)
-        return self.build_list(account_sid, following)
-
-    def build_update(self, account_sid: str, sid: str, update: MessageUpdate) -> WireRequest:
-        raise UnsupportedOperation(self.name, "update")
-
-    def build_delete(self, account_sid: str, sid: str) -> WireRequest:
-        raise UnsupportedOperation(self.name, "delete")
+    method_override: ClassVar[bool] = True
 
     # -- client side: response -> model --------------------------------------------------------
 
-    def _child(self, response: WireResponse, tag: str, ok: Iterable[int]) -> etree._Element:
-        if response.status >= 400:
-            raise self.parse_error(response)
-        if response.status not in ok:
-            raise _fail(_UNEXPECTED_STATUS.format(response.status, f"<{tag}>"))
+    def _child(self, response: WireResponse, tag: str, ok: tuple[int, ...]) -> etree._Element:
+        self._check_status(response, f"<{tag}>", ok)
         child = _root_child(response.body)
         _expect(child, tag)
         return child
 
     def parse_message(self, response: WireResponse) -> Message:
-        return _read_message(self._child(response, "SMSMessage", (200, 201)))
+        return _strict_message(*_checked_texts(self._child(response, "SMSMessage", (200, 201))))
 
     def parse_page(self, response: WireResponse) -> MessagePage:
         return _read_page(self._child(response, "SMSMessages", (200,)))
-
-    def parse_deleted(self, response: WireResponse) -> None:
-        if response.status >= 400:
-            raise self.parse_error(response)
-        raise UnsupportedOperation(self.name, "delete")
 
     def parse_error(self, response: WireResponse) -> ApiError:
         """The error a response reports. A body that is not XML (a proxy's HTML page, an empty
         body) gives an error with the HTTP status and its reason phrase."""
         if not response.body.strip() or response.content_type not in _XML_TYPES:
-            return _plain_error(response.status)
+            return plain_error(response.status)
         child = _root_child(response.body)
         if child.tag != "RestException":
             raise _fail(f"expected <RestException>, got <{child.tag}>")
         return _read_error(child)
 
-    # -- server side: request -> model ---------------------------------------------------------
-
-    def parse_request(self, request: WireRequest) -> ServerCall | None:
-        matched = self.routes.match(request.path)
-        if matched is None:
-            return None
-        account, sid = matched
-        method = request.method.upper()
-        override = form_value(request.query, "_method") if method == "POST" else None
-        if override:
-            method = override.upper()
-        if not ACCOUNT_SID.match(account) or (sid is not None and not MESSAGE_SID.match(sid)):
-            raise self.not_found(request.path)
-        if sid is None:
-            if method == "GET":
-                return ListCall(account, decode_query(request.query, dialect=self.name))
-            if method == "POST":
-                return CreateCall(account, self._decode_create(request))
-        elif method == "GET":
-            return FetchCall(account, sid)
-        raise self.method_not_allowed(method, request.path)
-
-    def _decode_create(self, request: WireRequest) -> NewMessage:
-        try:
-            pairs = request.form()
-        except MalformedDocument as exc:
-            raise bad_request(f"The request body is not form data: {exc}") from None
-        return decode_create(
-            pairs,
-            dialect=self.name,
-            max_body_length=self.max_body_length,
-            body_too_long_code=self.body_too_long_code,
-            no_body_code=self.no_body_code,
-        )
+    # -- server side -----------------------------------------------------------------------------
 
     def not_found(self, path: str) -> ApiError:
         """The dialect's 404 (2008 gives no code)."""
         return ApiError(404, "The requested resource was not found")
-
-    def method_not_allowed(self, method: str, path: str) -> ApiError:
-        """The dialect's 405 for a method its resource does not support."""
-        return twilio_error(20004, f"Method not allowed: {method} is not supported on {path}", 405)
 
     # -- server side: model -> response --------------------------------------------------------
 
@@ -605,9 +489,6 @@ class Backend2008:
         body = "".join(_message_xml(message) for message in page.items)
         return WireResponse(200, _HEADERS, _document(f"{head}>{body}</SMSMessages>"))
 
-    def render_deleted(self) -> WireResponse:
-        raise UnsupportedOperation(self.name, "delete")
-
     def render_error(self, error: ApiError) -> WireResponse:
         parts = [
             "<RestException>",
@@ -633,10 +514,3 @@ class Backend2008:
             parse_number=_number_text,
         )
 
-
-def _plain_error(status: int) -> ApiError:
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Error"
-    return ApiError(status, f"HTTP {status} {phrase} (the response held no error document)")

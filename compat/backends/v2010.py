@@ -22,27 +22,22 @@ Rules this module keeps:
 from __future__ import annotations
 
 import datetime as dt
-import http
 import json
-from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, ClassVar, Final
 from urllib.parse import urlencode
 
 import attrs
 
 from compat.backends._common import (
+    FormBackend,
     Routes,
-    bad_request,
-    decode_create,
-    decode_query,
-    decode_update,
-    encode_create,
     encode_query,
-    encode_update,
+    finite_decimal,
     format_rfc2822,
     parse_rfc2822,
-    twilio_error,
+    plain_error,
 )
 from compat.backends._json import (
     get_int,
@@ -54,35 +49,10 @@ from compat.backends._json import (
     require_str,
 )
 from compat.backends._mapping import V2010, restrict
-from compat.backends.base import (
-    CreateCall,
-    DeleteCall,
-    FetchCall,
-    ListCall,
-    Operation,
-    ServerCall,
-    UpdateCall,
-)
-from compat.errors import (
-    ApiError,
-    BodyTooLong,
-    InvalidParameter,
-    MalformedDocument,
-    UnexpectedDocument,
-    UnsupportedOperation,
-)
-from compat.model import (
-    ACCOUNT_SID,
-    MESSAGE_SID,
-    Direction,
-    ListQuery,
-    Message,
-    MessagePage,
-    MessageUpdate,
-    NewMessage,
-    Status,
-)
-from compat.wire import FORM_CONTENT_TYPE, WireRequest, WireResponse, encode_form
+from compat.backends.base import Operation
+from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
+from compat.model import Direction, ListQuery, Message, MessagePage, Status
+from compat.wire import WireResponse
 
 __all__ = ["CONTENT_TYPE", "Backend2010", "JsonBackend"]
 
@@ -184,11 +154,8 @@ def _read_message(value: object, where: str, dialect: str) -> Message:
     price_text = get_str(obj, "price", where=where, dialect=dialect)
     price: Decimal | None = None
     if price_text:
-        try:
-            price = Decimal(price_text)
-        except InvalidOperation:
-            price = None
-        if price is None or not price.is_finite():
+        price = finite_decimal(price_text)
+        if price is None:
             raise _fail(f"{where}: 'price' is not a decimal number: {price_text!r}", dialect)
     try:
         return Message(
@@ -231,18 +198,10 @@ def _read_error(value: object, http_status: int, dialect: str) -> ApiError:
     )
 
 
-def _plain_error(status: int) -> ApiError:
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "Error"
-    return ApiError(status, f"HTTP {status} {phrase} (the response held no error document)")
-
-
 # -- the shared JSON backend -----------------------------------------------------------------------
 
 
-class JsonBackend:
+class JsonBackend(FormBackend):
     """The JSON dialects of 2010-04-01, both sides; subclasses set the class data below."""
 
     name: str = V2010
@@ -260,63 +219,10 @@ class JsonBackend:
     #: The paging parameters in page URIs, in order (``size`` and ``page`` stand for the values).
     page_uri_order: ClassVar[tuple[str, ...]] = ("PageSize", "Page")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
-    # -- client side: model -> request ---------------------------------------------------------
-
-    def build_create(self, account_sid: str, message: NewMessage) -> WireRequest:
-        if message.body is not None and len(message.body) > self.max_body_length:
-            raise BodyTooLong(len(message.body), self.max_body_length, self.name)
-        return WireRequest(
-            "POST",
-            self.routes.list_path(account_sid),
-            headers=(("Content-Type", FORM_CONTENT_TYPE),),
-            body=encode_form(encode_create(message, self.name)),
-        )
-
-    def build_fetch(self, account_sid: str, sid: str) -> WireRequest:
-        return WireRequest("GET", self.routes.instance_path(account_sid, sid))
-
-    def build_list(self, account_sid: str, query: ListQuery) -> WireRequest:
-        return WireRequest("GET", self.routes.list_path(account_sid),
-                           query=encode_query(query, self.name))
-
-    def build_next_page(
-        self, account_sid: str, query: ListQuery, page: MessagePage
-    ) -> WireRequest | None:
-        """Follow ``next_page_uri``; without one, page + 1 when ``num_pages`` says it exists."""
-        if page.next_page_uri:
-            return WireRequest.from_target("GET", page.next_page_uri)
-        if page.num_pages is None or not page.has_next:
-            return None
-        following = attrs.evolve(query, page=page.page + 1, page_size=page.page_size)
-        return self.build_list(account_sid, following)
-
-    def _require(self, operation: Operation) -> None:
-        if operation not in self.operations:
-            raise UnsupportedOperation(self.name, operation.value)
-
-    def build_update(self, account_sid: str, sid: str, update: MessageUpdate) -> WireRequest:
-        self._require(Operation.UPDATE)
-        return WireRequest(
-            "POST",
-            self.routes.instance_path(account_sid, sid),
-            headers=(("Content-Type", FORM_CONTENT_TYPE),),
-            body=encode_form(encode_update(update)),
-        )
-
-    def build_delete(self, account_sid: str, sid: str) -> WireRequest:
-        self._require(Operation.DELETE)
-        return WireRequest("DELETE", self.routes.instance_path(account_sid, sid))
-
     # -- client side: response -> model --------------------------------------------------------
 
-    def _document(self, response: WireResponse, what: str, ok: Iterable[int]) -> Any:
-        if response.status >= 400:
-            raise self.parse_error(response)
-        if response.status not in ok:
-            raise _fail(f"unexpected HTTP status {response.status} for {what}", self.name)
+    def _document(self, response: WireResponse, what: str, ok: tuple[int, ...]) -> Any:
+        self._check_status(response, what, ok)
         return load_json(response.body, dialect=self.name)
 
     def parse_message(self, response: WireResponse) -> Message:
@@ -364,64 +270,13 @@ class JsonBackend:
             last_page_uri=text("last_page_uri"),
         )
 
-    def parse_deleted(self, response: WireResponse) -> None:
-        if response.status >= 400:
-            raise self.parse_error(response)
-        self._require(Operation.DELETE)
-        if response.status not in (200, 204):
-            raise _fail(f"unexpected HTTP status {response.status} for a delete", self.name)
-
     def parse_error(self, response: WireResponse) -> ApiError:
         """The error a response reports. A body that is not JSON (a proxy's HTML page, an empty
         body) gives an error with the HTTP status and its reason phrase."""
         if not response.body.strip() or response.content_type not in _JSON_TYPES:
-            return _plain_error(response.status)
+            return plain_error(response.status)
         document = load_json(response.body, dialect=self.name)
         return _read_error(document, response.status, self.name)
-
-    # -- server side: request -> model ---------------------------------------------------------
-
-    def parse_request(self, request: WireRequest) -> ServerCall | None:
-        matched = self.routes.match(request.path)
-        if matched is None:
-            return None
-        account, sid = matched
-        if not ACCOUNT_SID.match(account) or (sid is not None and not MESSAGE_SID.match(sid)):
-            raise self.not_found(request.path)
-        method = request.method.upper()
-        if sid is None:
-            if method == "GET":
-                return ListCall(account, decode_query(request.query, dialect=self.name))
-            if method == "POST":
-                return CreateCall(account, decode_create(
-                    self._form(request),
-                    dialect=self.name,
-                    max_body_length=self.max_body_length,
-                    body_too_long_code=self.body_too_long_code,
-                    no_body_code=self.no_body_code,
-                ))
-        elif method == "GET":
-            return FetchCall(account, sid)
-        elif method == "POST" and Operation.UPDATE in self.operations:
-            return UpdateCall(account, sid, decode_update(self._form(request)))
-        elif method == "DELETE" and Operation.DELETE in self.operations:
-            return DeleteCall(account, sid)
-        raise self.method_not_allowed(method, request.path)
-
-    @staticmethod
-    def _form(request: WireRequest) -> list[tuple[str, str]]:
-        try:
-            return request.form()
-        except MalformedDocument as exc:
-            raise bad_request(f"The request body is not form data: {exc}") from None
-
-    def not_found(self, path: str) -> ApiError:
-        """The dialect's 404, naming the path as Twilio does (code 20404)."""
-        return twilio_error(20404, f"The requested resource {path} was not found", 404)
-
-    def method_not_allowed(self, method: str, path: str) -> ApiError:
-        """The dialect's 405 for a method its resource does not support (code 20004)."""
-        return twilio_error(20004, f"Method not allowed: {method} is not supported on {path}", 405)
 
     # -- server side: model -> response --------------------------------------------------------
 
@@ -505,10 +360,6 @@ class JsonBackend:
 
     def render_page(self, page: MessagePage) -> WireResponse:
         return WireResponse(200, _HEADERS, _dumps(self._page_document(page)))
-
-    def render_deleted(self) -> WireResponse:
-        self._require(Operation.DELETE)
-        return WireResponse(204)
 
     def render_error(self, error: ApiError) -> WireResponse:
         document: dict[str, object] = {}

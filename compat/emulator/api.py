@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from compat.backends._common import INVALID_NUMBER, TOO_LONG, twilio_error
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -41,41 +42,28 @@ from compat.wire import WireRequest, WireResponse
 if TYPE_CHECKING:
     from compat.emulator.core import Emulator
 
-__all__ = ["Api", "api_error", "from_library_error", "more_info"]
+__all__ = ["Api", "api_error", "from_library_error"]
 
 _ACCOUNT_IN_PATH = re.compile(r"/Accounts/([^/.]+)")
 _CANCELABLE = frozenset({"scheduled", "accepted", "queued"})
 
 
-def more_info(code: int) -> str:
-    """The documentation link Twilio gives for ``code``."""
-    return f"https://www.twilio.com/docs/errors/{code}"
-
-
 def api_error(status: int, code: int | None, message: str) -> ApiError:
-    return ApiError(status, message, code, more_info(code) if code is not None else None)
+    """Twilio's error answer: with a code it carries the code's documentation link."""
+    return ApiError(status, message) if code is None else twilio_error(code, message, status)
 
 
 def from_library_error(exc: CompatError) -> ApiError:
     """A library error raised while reading a request, as the error Twilio would answer."""
     if isinstance(exc, InvalidPhoneNumber):
-        if exc.field == "From":
-            return api_error(
-                400,
-                21212,
-                f"The 'From' number {exc.value} is not a valid phone number, shortcode, or "
-                "alphanumeric sender ID.",
-            )
-        return api_error(400, 21211, f"The 'To' number {exc.value} is not a valid phone number.")
+        code, template = INVALID_NUMBER["From" if exc.field == "From" else "To"]
+        return twilio_error(code, template.format(exc.value))
     if isinstance(exc, BodyTooLong):
-        if exc.limit <= 160:
-            return api_error(400, 21605, "The message body exceeds the 160 character limit.")
-        return api_error(
-            400, 21617, "The concatenated message body exceeds the 1600 character limit."
-        )
+        code = 21605 if exc.limit <= 160 else 21617
+        return twilio_error(code, TOO_LONG[code])
     if isinstance(exc, ResponseError):
-        return api_error(400, None, f"The request could not be read: {exc}")
-    return api_error(400, None, str(exc))
+        return ApiError(400, f"The request could not be read: {exc}")
+    return ApiError(400, str(exc))
 
 
 class Api:

@@ -14,7 +14,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
@@ -24,9 +24,10 @@ from compat.errors import ApiError
 from compat.wire import WireResponse
 
 if TYPE_CHECKING:
+    from compat.emulator.callbacks import OutgoingRequest
     from compat.emulator.core import Emulator
 
-__all__ = ["MAX_BODY", "EmulatorApp"]
+__all__ = ["MAX_BODY", "EmulatorApp", "handle_async"]
 
 MAX_BODY = 1024 * 1024
 
@@ -34,6 +35,23 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+
+async def handle_async(
+    emulator: Emulator,
+    method: str,
+    path: str,
+    query: bytes,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+) -> tuple[WireResponse, list[OutgoingRequest]]:
+    """:meth:`Emulator.handle_raw` from an event loop: API requests inline (they do no I/O),
+    admin requests on a worker thread (they may call webhooks)."""
+    if path.startswith("/__admin"):
+        return await anyio.to_thread.run_sync(
+            emulator.handle_raw, method, path, query, headers, body
+        )
+    return emulator.handle_raw(method, path, query, headers, body)
 
 
 class EmulatorApp:
@@ -76,12 +94,7 @@ class EmulatorApp:
             return
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         query: bytes = scope.get("query_string", b"")
-        if path.startswith("/__admin"):
-            response, outbox = await anyio.to_thread.run_sync(
-                emulator.handle_raw, method, path, query, headers, body
-            )
-        else:
-            response, outbox = emulator.handle_raw(method, path, query, headers, body)
+        response, outbox = await handle_async(emulator, method, path, query, headers, body)
         await _send(send, response)
         emulator.submit(outbox)
 

@@ -14,6 +14,7 @@ import binascii
 import hmac
 import threading
 
+from compat.emulator.api import api_error
 from compat.emulator.store import Store
 from compat.errors import ApiError
 
@@ -24,7 +25,7 @@ _CACHE_SIZE = 256
 
 def unauthorized() -> ApiError:
     """Twilio's answer to missing or wrong credentials."""
-    return ApiError(401, "Authenticate", 20003, "https://www.twilio.com/docs/errors/20003")
+    return api_error(401, 20003, "Authenticate")
 
 
 class Authenticator:

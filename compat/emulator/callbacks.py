@@ -18,15 +18,15 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import attrs
 
-from compat import __version__
+from compat._version import __version__
 from compat.webhooks import SIGNATURE_HEADER, compute_signature
-from compat.wire import FORM_CONTENT_TYPE, encode_form
+from compat.wire import FORM_CONTENT_TYPE, WireResponse, encode_form, form_value
 
 if TYPE_CHECKING:
     import httpx
@@ -61,27 +61,11 @@ class OutgoingRequest:
     message_sid: str | None = None
 
     def param(self, name: str) -> str | None:
-        found = None
-        for key, value in self.params:
-            if key == name:
-                found = value
-        return found
+        return form_value(self.params, name)
 
 
-@attrs.frozen
-class HttpReply:
-    """What a callback URL answered."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...] = ()
-    body: bytes = b""
-
-    @property
-    def content_type(self) -> str:
-        for key, value in self.headers:
-            if key.lower() == "content-type":
-                return value.split(";", 1)[0].strip().lower()
-        return ""
+#: What a callback URL answered: the same envelope a backend reads (status, headers, body).
+HttpReply = WireResponse
 
 
 @attrs.frozen
@@ -184,7 +168,6 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._queue: queue.Queue[OutgoingRequest | None] = queue.Queue()
         self._thread: threading.Thread | None = None
-        self.listeners: list[Callable[[Attempt], object]] = []
 
     @property
     def attempts(self) -> list[Attempt]:
@@ -216,8 +199,6 @@ class Dispatcher:
             )
         with self._lock:
             self._attempts.append(attempt)
-        for listener in list(self.listeners):
-            listener(attempt)
         return attempt, reply
 
     def submit(self, requests: Sequence[OutgoingRequest]) -> None:

@@ -178,9 +178,9 @@ class Emulator:
         with self.store.lock:
             for record in self.store.records():
                 if record.pending and record.message.status != Status.SCHEDULED:
-                    due = lifecycle.schedule(record, self._mode, now, self.delays)
-                    if due != record.due_at:
-                        self.store.replace(attrs.evolve(record, due_at=due))
+                    rescheduled = self._reschedule(record, now)
+                    if rescheduled.due_at != record.due_at:
+                        self.store.replace(rescheduled)
         self.tick()
 
     def _derive(self, kind: str, number: int) -> str:
@@ -411,19 +411,35 @@ class Emulator:
             )
             reached: list[Message] = []
             if due is not None and due <= now:
-                record, reached = lifecycle.run(
-                    record,
-                    now,
-                    mode=self._mode,
-                    delays=self.delays,
-                    price_per_segment=self.price_per_segment,
-                )
+                record, reached = self._run(record, now)
             self.store.add(record)
-        for snapshot in reached:
-            outbox.extend(self.status_requests(record, snapshot))
+        self._report(record, reached, outbox)
         return message
 
     # -- lifecycle --------------------------------------------------------------------------------
+
+    def _run(self, record: Record, now: dt.datetime) -> tuple[Record, list[Message]]:
+        """:func:`.lifecycle.run` with this emulator's mode, delays and price."""
+        return lifecycle.run(
+            record,
+            now,
+            mode=self._mode,
+            delays=self.delays,
+            price_per_segment=self.price_per_segment,
+        )
+
+    def _reschedule(self, record: Record, now: dt.datetime) -> Record:
+        """``record`` with its next step due as the mode says (never, in manual mode)."""
+        return attrs.evolve(
+            record, due_at=lifecycle.schedule(record, self._mode, now, self.delays)
+        )
+
+    def _report(
+        self, record: Record, reached: Sequence[Message], outbox: list[OutgoingRequest]
+    ) -> None:
+        """Queue the status callback of each message snapshot ``reached``."""
+        for snapshot in reached:
+            outbox.extend(self.status_requests(record, snapshot))
 
     def _run_due(self, now: dt.datetime, outbox: list[OutgoingRequest]) -> int:
         """Take every step due at ``now``; returns how many messages moved."""
@@ -433,17 +449,10 @@ class Emulator:
                 record = self.store.get(candidate.sid)
                 if record is None or record.due_at is None or record.due_at > now:
                     continue
-                record, reached = lifecycle.run(
-                    record,
-                    now,
-                    mode=self._mode,
-                    delays=self.delays,
-                    price_per_segment=self.price_per_segment,
-                )
+                record, reached = self._run(record, now)
                 self.store.replace(record)
             moved += 1
-            for snapshot in reached:
-                outbox.extend(self.status_requests(record, snapshot))
+            self._report(record, reached, outbox)
         return moved
 
     def status_requests(
@@ -491,10 +500,7 @@ class Emulator:
                 if not record.pending:
                     raise ValueError(f"message {target} has no further status")
                 stepped = lifecycle.step(record, now, price_per_segment=self.price_per_segment)
-                if self._mode is not Mode.MANUAL:
-                    stepped = attrs.evolve(
-                        stepped, due_at=lifecycle.schedule(stepped, self._mode, now, self.delays)
-                    )
+                stepped = self._reschedule(stepped, now)
                 self.store.replace(stepped)
             stepped_messages.append(stepped.message)
             if lifecycle.calls_back(stepped, str(stepped.message.status)):
@@ -527,10 +533,7 @@ class Emulator:
             forced = lifecycle.force(
                 record, status, now, error_code=error_code, price_per_segment=self.price_per_segment
             )
-            if self._mode is not Mode.MANUAL:
-                forced = attrs.evolve(
-                    forced, due_at=lifecycle.schedule(forced, self._mode, now, self.delays)
-                )
+            forced = self._reschedule(forced, now)
             self.store.replace(forced)
         if lifecycle.calls_back(forced, status):
             self.dispatcher.submit(self.status_requests(forced))

@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 
 import attrs
 
-from compat import phone, twiml
+from compat import backends, phone, twiml
 from compat.emulator import lifecycle
 from compat.emulator.callbacks import HttpReply, OutgoingRequest
 from compat.emulator.store import Account, PhoneNumber
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["MAX_DOCUMENTS", "Inbound", "receive"]
 
 MAX_DOCUMENTS = 10
-_MAX_BODY = {"2008-08-01": 160, "2010-04-01": 1600}
 _TWIML_TYPES = frozenset({"text/xml", "application/xml", "text/html"})
 
 
@@ -194,7 +193,7 @@ def _send(run: _Run, verb: twiml.MessageVerb, url: str) -> str | None:
         code = 14101 if exc.field == "To" else 14102
         run.fail(f"<{verb.verb}> from {url}: invalid {exc.field!r} attribute (error {code})")
         return None
-    limit = _MAX_BODY[run.number.api_version]
+    limit = backends.get(run.number.api_version).max_body_length
     if not verb.body and not verb.media_urls:
         run.fail(f"<{verb.verb}> from {url} has no body (error 14103)")
         return None

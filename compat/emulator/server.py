@@ -19,7 +19,7 @@ from compat.errors import ConfigurationError
 if TYPE_CHECKING:
     from compat.emulator.core import Emulator
 
-__all__ = ["ServedEmulator", "bind", "serve_in_thread"]
+__all__ = ["ServedEmulator", "base_url", "bind", "serve_in_thread"]
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -38,6 +38,13 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    """The ``http://host:port`` URL of a bound socket (an IPv6 host in brackets)."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 def _uvicorn() -> Any:
@@ -71,11 +78,8 @@ class ServedEmulator:
         self.emulator = emulator
         self._server = server
         self._sock = sock
-        host, port = sock.getsockname()[:2]
-        self.host = host
-        self.port = port
-        shown = f"[{host}]" if ":" in host else host
-        self.url = f"http://{shown}:{port}"
+        self.host, self.port = sock.getsockname()[:2]
+        self.url = base_url(sock)
         self._thread = threading.Thread(
             target=server.run,
             kwargs={"sockets": [sock]},

@@ -340,10 +340,6 @@ class Store:
         """Whether any record has a lifecycle step waiting for a time."""
         return bool(self._due)
 
-    def next_due(self) -> dt.datetime | None:
-        with self.lock:
-            return min(self._due.values()) if self._due else None
-
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records())
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 import httpx
 
+from compat.emulator.asgi import handle_async
 from compat.wire import WireResponse
 
 if TYPE_CHECKING:
@@ -58,15 +59,9 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         body = await request.aread()
-        headers = request.headers.multi_items()
-        if url.path.startswith("/__admin"):
-            response, outbox = await anyio.to_thread.run_sync(
-                self.emulator.handle_raw, request.method, url.path, url.query, headers, body
-            )
-        else:
-            response, outbox = self.emulator.handle_raw(
-                request.method, url.path, url.query, headers, body
-            )
+        response, outbox = await handle_async(
+            self.emulator, request.method, url.path, url.query, request.headers.multi_items(), body
+        )
         if outbox:
             await anyio.to_thread.run_sync(self.emulator.submit, outbox)
         return _to_httpx(response, request)

@@ -14,6 +14,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 
+from compat.emulator.callbacks import HttpReply
+from compat.testing.recorder import canned_reply
+
 __all__ = ["Received", "Receiver"]
 
 
@@ -46,11 +49,7 @@ class Received:
         return dict(self.form)
 
 
-@attrs.frozen
-class _Answer:
-    status: int
-    content_type: str
-    body: bytes
+_NO_ANSWER = HttpReply(204, (("Content-Type", "text/plain"),))
 
 
 class Receiver:
@@ -59,7 +58,7 @@ class Receiver:
     def __init__(self) -> None:
         self._lock = threading.Condition()
         self._received: list[Received] = []
-        self._answers: dict[str, _Answer] = {}
+        self._answers: dict[str, HttpReply] = {}
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -76,7 +75,8 @@ class Receiver:
                 )
                 answer = receiver._record(item)
                 self.send_response(answer.status)
-                self.send_header("Content-Type", answer.content_type)
+                for name, value in answer.headers:
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 self.wfile.write(answer.body)
@@ -110,15 +110,15 @@ class Receiver:
         status: int = 200,
     ) -> None:
         """Answer requests to ``path`` with ``body``."""
-        data = body.encode("utf-8") if isinstance(body, str) else body
+        answer = canned_reply(body, content_type=content_type, status=status)
         with self._lock:
-            self._answers[path] = _Answer(status, content_type, data)
+            self._answers[path] = answer
 
-    def _record(self, item: Received) -> _Answer:
+    def _record(self, item: Received) -> HttpReply:
         with self._lock:
             self._received.append(item)
             self._lock.notify_all()
-            return self._answers.get(item.path, _Answer(204, "text/plain", b""))
+            return self._answers.get(item.path, _NO_ANSWER)
 
     @property
     def requests(self) -> list[Received]:

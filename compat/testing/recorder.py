@@ -16,6 +16,12 @@ from compat.emulator.callbacks import HttpReply, OutgoingRequest
 __all__ = ["Recorder"]
 
 
+def canned_reply(body: bytes | str, *, content_type: str, status: int) -> HttpReply:
+    """The answer :meth:`Recorder.reply` and :meth:`~compat.testing.Receiver.reply` store."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return HttpReply(status, (("Content-Type", content_type),), data)
+
+
 def _key(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(query="", fragment=""))
 
@@ -37,9 +43,9 @@ class Recorder:
         status: int = 200,
     ) -> None:
         """Answer requests to ``url`` (any query) with ``body``."""
-        data = body.encode("utf-8") if isinstance(body, str) else body
+        answer = canned_reply(body, content_type=content_type, status=status)
         with self._lock:
-            self._replies[_key(url)] = HttpReply(status, (("Content-Type", content_type),), data)
+            self._replies[_key(url)] = answer
 
     def __call__(self, request: OutgoingRequest) -> HttpReply:
         with self._lock:
