@@ -3,7 +3,8 @@
 Rules: with no arguments it sends one message through an emulator embedded in the process (no
 credentials, no network, deterministic test account) with the compat client, prints the new
 message's SID and exits 0; it never waits on anything outside the process. ``serve`` runs the
-emulator over HTTP with uvicorn, printing the base URL and the test account's credentials first.
+emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the inbox
+page's address first.
 Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request), never a
 traceback.
 """
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         default="system",
         help="system time, or a manual clock moved through /__admin/clock",
     )
+    serve.add_argument(
+        "--no-inbox",
+        dest="inbox",
+        action="store_false",
+        help="do not serve the inbox page at / (the API and /__admin only)",
+    )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser
 
@@ -88,15 +95,17 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         emulator.close()
         raise _Failure(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     account = emulator.account
+    inbox = f"inbox at {base_url(sock)}/ (open it in a browser)\n" if args.inbox else ""
     out.write(
         f"twilio-compat emulator at {base_url(sock)}\n"
         f"TWILIO_ACCOUNT_SID={account.sid}\n"
         f"TWILIO_AUTH_TOKEN={account.auth_token}\n"
+        f"{inbox}"
         f"mode={emulator.mode.value} clock={args.clock} db={args.db or 'memory'} seed={args.seed}\n"
         "Press Ctrl-C to stop.\n"
     )
     out.flush()
-    server = make_server(emulator, log_level=args.log_level)
+    server = make_server(emulator, log_level=args.log_level, inbox=args.inbox)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # pragma: no cover - uvicorn normally handles the signal itself

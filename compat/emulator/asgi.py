@@ -8,6 +8,8 @@ Rules this module keeps:
   response. Admin requests may call webhooks, so they run on a worker thread.
 * ``lifespan`` scopes start the emulator's background work (the timed-mode ticker, the callback
   thread) and stop it at shutdown. Other scope types are refused.
+* With ``inbox`` (the default), ``/``, ``/favicon.ico`` and ``/__inbox/`` are the inbox page's
+  (:mod:`.inbox`), answered on a worker thread; every other path is the API's or the admin's.
 * Nothing raised escapes as a traceback to the client: an unexpected error is a 500 in the dialect's
   format, kept in the emulator's errors.
 """
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import anyio.to_thread
 
 from compat.emulator.api import api_error
+from compat.emulator.inbox import Inbox
 from compat.errors import ApiError
 from compat.wire import WireResponse
 
@@ -57,9 +60,10 @@ async def handle_async(
 class EmulatorApp:
     """``uvicorn.run(EmulatorApp(emulator))``; see the module docstring."""
 
-    def __init__(self, emulator: Emulator, *, max_body: int = MAX_BODY) -> None:
+    def __init__(self, emulator: Emulator, *, max_body: int = MAX_BODY, inbox: bool = True) -> None:
         self.emulator = emulator
         self.max_body = max_body
+        self.inbox = Inbox(emulator) if inbox else None
         emulator.dispatcher.background = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,6 +83,8 @@ class EmulatorApp:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.emulator.stop_background()
+                if self.inbox is not None:
+                    self.inbox.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -94,6 +100,12 @@ class EmulatorApp:
             return
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         query: bytes = scope.get("query_string", b"")
+        if self.inbox is not None and self.inbox.handles(path):
+            page = await anyio.to_thread.run_sync(
+                self.inbox.handle, method, path, query, headers, body
+            )
+            await _send(send, page)
+            return
         response, outbox = await handle_async(emulator, method, path, query, headers, body)
         await _send(send, response)
         emulator.submit(outbox)

@@ -70,11 +70,13 @@ HttpReply = WireResponse
 
 @attrs.frozen
 class Attempt:
-    """One delivery attempt: the reply's status, or the error that prevented one."""
+    """One delivery attempt: the reply's status, or the error that prevented one; ``reply`` is
+    what the URL answered (status, headers, body), when it answered."""
 
     request: OutgoingRequest
     status: int | None
     error: str | None = None
+    reply: HttpReply | None = None
 
     @property
     def ok(self) -> bool:
@@ -187,7 +189,7 @@ class Dispatcher:
         reply: HttpReply | None = None
         try:
             reply = self.sender(request)
-            attempt = Attempt(request, reply.status)
+            attempt = Attempt(request, reply.status, reply=reply)
         except Exception as exc:  # any sender failure is recorded, never raised
             attempt = Attempt(request, None, f"{type(exc).__name__}: {exc}")
         if not attempt.ok:

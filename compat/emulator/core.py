@@ -45,6 +45,7 @@ from compat.emulator.callbacks import (
     build_request,
 )
 from compat.emulator.clock import Clock, ManualClock
+from compat.emulator.events import Listener
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
 from compat.emulator.store import Account, ApiKey, PhoneNumber, Record, Store
 from compat.errors import (
@@ -283,6 +284,13 @@ class Emulator:
         if record is None:
             raise KeyError(sid)
         return record.message
+
+    def watch(self, listener: Listener, *, replay: bool = False) -> Callable[[], None]:
+        """Call ``listener(event)`` after each change to the stored messages (a
+        :class:`~compat.emulator.events.MessageEvent`: created, updated, deleted, or cleared by a
+        reset); with ``replay``, first once per stored message. Listeners run with the store's lock
+        held and must be quick. Returns a function that stops the listener."""
+        return self.store.watch(listener, replay=replay)
 
     @property
     def callbacks(self) -> list[Attempt]:

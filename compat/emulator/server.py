@@ -57,11 +57,14 @@ def _uvicorn() -> Any:
     return uvicorn
 
 
-def make_server(emulator: Emulator, *, log_level: str = "warning", access_log: bool = False) -> Any:
-    """A configured ``uvicorn.Server`` for ``emulator`` (not started)."""
+def make_server(
+    emulator: Emulator, *, log_level: str = "warning", access_log: bool = False, inbox: bool = True
+) -> Any:
+    """A configured ``uvicorn.Server`` for ``emulator`` (not started); ``inbox`` serves the inbox
+    page at ``/``."""
     uvicorn = _uvicorn()
     config = uvicorn.Config(
-        EmulatorApp(emulator),
+        EmulatorApp(emulator, inbox=inbox),
         lifespan="on",
         log_level=log_level,
         access_log=access_log,
@@ -122,9 +125,12 @@ def serve_in_thread(
     *,
     log_level: str = "warning",
     timeout: float = 10.0,
+    inbox: bool = True,
 ) -> ServedEmulator:
-    """Serve ``emulator`` from a background thread; returns once it accepts connections."""
+    """Serve ``emulator`` from a background thread; returns once it accepts connections. The inbox
+    page is at ``url + "/"`` unless ``inbox`` is false."""
     sock = bind(host, port)
-    served = ServedEmulator(emulator, make_server(emulator, log_level=log_level), sock)
+    server = make_server(emulator, log_level=log_level, inbox=inbox)
+    served = ServedEmulator(emulator, server, sock)
     served._start(timeout)
     return served

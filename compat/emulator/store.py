@@ -10,6 +10,8 @@ Rules this module keeps:
   returns, and memory changes only after the commit succeeded. SIDs come from a persisted counter,
   so a restarted emulator never reuses one.
 * Secrets (auth tokens, API-key secrets) are excluded from every ``repr``.
+* Watchers (:meth:`Store.watch`) are told each message change after it was applied, under the lock,
+  in order (:mod:`.events`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from typing import Any
 
 import attrs
 
+from compat.emulator.events import (
+    CLEARED,
+    CREATED,
+    DELETED,
+    UPDATED,
+    Listener,
+    MessageEvent,
+    notify,
+)
 from compat.model import Message
 
 __all__ = ["Account", "ApiKey", "PhoneNumber", "Record", "Store"]
@@ -171,6 +182,7 @@ class Store:
         self._due: dict[str, dt.datetime] = {}
         self._counter = 0
         self._conn: sqlite3.Connection | None = None
+        self._listeners: list[Listener] = []
         if self.path is not None:
             self._open(self.path)
 
@@ -295,6 +307,7 @@ class Store:
             ])
             self._remember(record)
             self._counter = counter
+            self._tell(CREATED, record)
 
     def replace(self, record: Record) -> None:
         """Overwrite the stored record with the same SID (it must exist)."""
@@ -306,6 +319,7 @@ class Store:
                 (_record_to_json(record), record.sid),
             )])
             self._remember(record)
+            self._tell(UPDATED, record)
 
     def get(self, sid: str, account_sid: str | None = None) -> Record | None:
         """The record for ``sid``; with ``account_sid``, only if it belongs to that account."""
@@ -322,6 +336,7 @@ class Store:
             self._write(lambda: [("DELETE FROM messages WHERE sid = ?", (sid,))])
             del self._records[sid]
             self._due.pop(sid, None)
+            self._tell(DELETED, record)
             return record
 
     def records(self, account_sid: str | None = None) -> list[Record]:
@@ -362,6 +377,31 @@ class Store:
             self._keys.clear()
             self._numbers.clear()
             self._counter = 0
+            if self._listeners:
+                notify(self._listeners, MessageEvent(CLEARED))
+
+    # -- watchers ---------------------------------------------------------------------------------
+
+    def watch(self, listener: Listener, *, replay: bool = False) -> Callable[[], None]:
+        """Call ``listener`` with a :class:`~compat.emulator.events.MessageEvent` after each change
+        to the messages; with ``replay``, first with a ``created`` event for each stored message
+        (under the lock, so nothing is missed or told twice). Returns a function that stops it."""
+        with self.lock:
+            if replay:
+                for record in self._records.values():
+                    notify([listener], MessageEvent(CREATED, record.message, record.dialect))
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self.lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
+
+    def _tell(self, kind: str, record: Record) -> None:
+        if self._listeners:
+            notify(self._listeners, MessageEvent(kind, record.message, record.dialect))
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "memory"

@@ -1,0 +1,223 @@
+"""What the inbox knows beyond the emulator's store: conversations, status histories, reply links.
+
+Rules this module keeps:
+
+* It learns only through :meth:`Emulator.watch` (replaying what is stored when it starts), so it
+  never copies the store per request: paging the unfiltered conversation list costs one page.
+* A conversation is the pair of numbers a message went between, per account (``From`` or, without
+  one, the Messaging Service SID). Conversations are ordered by their newest message.
+* A status history is what was observed, in order, each entry stamped with the message's
+  ``date_updated`` (the emulator's clock). Steps taken together (immediate mode; a clock moved past
+  several due times) are filled in from the known status order and marked ``inferred``: their time
+  is when they were seen (``date_sent`` for ``sending``), not necessarily when they happened.
+* A reply is linked to the latest incoming message to the number it was sent from, in the same
+  account: the number whose webhook produced it, unless its TwiML chose another ``from``.
+* :attr:`Index.version` grows with every change, for pollers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from compat.emulator.events import CLEARED, CREATED, DELETED, MessageEvent
+from compat.model import Direction, Message
+
+if TYPE_CHECKING:
+    from compat.emulator.core import Emulator
+
+__all__ = ["Conversation", "Entry", "Index", "Step", "conversation_key"]
+
+#: The statuses an outbound message goes through, by how it ends.
+_CHAINS: dict[str, tuple[str, ...]] = {
+    "sending": ("queued", "sending"),
+    "sent": ("queued", "sending", "sent"),
+    "delivered": ("queued", "sending", "sent", "delivered"),
+    "undelivered": ("queued", "sending", "sent", "undelivered"),
+    "failed": ("queued", "sending", "failed"),
+}
+_FIRST = frozenset({"queued", "accepted", "scheduled", "received"})
+
+ConversationKey = tuple[str, str, str]
+
+
+@attrs.frozen
+class Step:
+    """One status a message reached, and when (ISO 8601, the emulator's clock)."""
+
+    status: str
+    at: str
+    inferred: bool = False
+
+
+@attrs.define
+class Entry:
+    """The inbox's note on one message."""
+
+    key: ConversationKey
+    dialect: str
+    history: list[Step]
+    reply_to: str | None = None
+    replies: list[str] = attrs.field(factory=list)
+
+
+@attrs.define
+class Conversation:
+    """Messages between two numbers of one account, oldest first."""
+
+    key: ConversationKey
+    sids: list[str] = attrs.field(factory=list)
+
+    @property
+    def account_sid(self) -> str:
+        return self.key[0]
+
+    @property
+    def numbers(self) -> tuple[str, str]:
+        return self.key[1], self.key[2]
+
+
+def conversation_key(message: Message) -> ConversationKey:
+    """``(account, a, b)`` with the two numbers sorted, so both directions meet."""
+    first = message.from_ or message.messaging_service_sid or ""
+    second = message.to or ""
+    low, high = sorted((first, second))
+    return message.account_sid, low, high
+
+
+def _time(message: Message) -> str:
+    when = message.date_updated or message.date_created
+    return when.isoformat() if when is not None else ""
+
+
+def _start(message: Message) -> Step:
+    """The status a new message was created with."""
+    created = message.date_created.isoformat() if message.date_created else _time(message)
+    status = str(message.status)
+    if message.direction is Direction.INBOUND:
+        return Step(status, created)
+    if status in _FIRST:
+        return Step(status, created)
+    first = "accepted" if message.from_ is None and message.messaging_service_sid else "queued"
+    return Step(first, created)
+
+
+def _advance(history: list[Step], message: Message) -> None:
+    """Append ``message``'s status to ``history`` (with the steps skipped since the last one)."""
+    status = str(message.status)
+    if history and history[-1].status == status:
+        return
+    at = _time(message)
+    chain = _CHAINS.get(status)
+    if chain is not None and history:
+        last = history[-1].status
+        position = chain.index(last) if last in chain else (-1 if last == "scheduled" else 0)
+        for skipped in chain[position + 1 : -1]:
+            sent = message.date_sent
+            when = sent.isoformat() if skipped == "sending" and sent is not None else at
+            history.append(Step(skipped, when, inferred=True))
+    history.append(Step(status, at))
+
+
+class Index:
+    """Conversations and histories of one emulator, kept current by watching it."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._lock = threading.Lock()
+        self.version = 0
+        self._entries: dict[str, Entry] = {}
+        self._threads: dict[str, OrderedDict[ConversationKey, Conversation]] = {}
+        self._last_inbound: dict[tuple[str, str], str] = {}
+        self._stop: Callable[[], None] | None = emulator.watch(self._on_event, replay=True)
+
+    def close(self) -> None:
+        """Stop watching the emulator."""
+        if self._stop is not None:
+            self._stop()
+            self._stop = None
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def _on_event(self, event: MessageEvent) -> None:
+        with self._lock:
+            self.version += 1
+            message = event.message
+            if event.kind == CLEARED:
+                self._entries.clear()
+                self._threads.clear()
+                self._last_inbound.clear()
+            elif message is None:
+                return
+            elif event.kind == CREATED:
+                self._created(message, event.dialect or str(message.api_version or ""))
+            elif event.kind == DELETED:
+                self._deleted(message)
+            else:
+                entry = self._entries.get(message.sid)
+                if entry is not None:
+                    _advance(entry.history, message)
+
+    def _created(self, message: Message, dialect: str) -> None:
+        key = conversation_key(message)
+        history = [_start(message)]
+        _advance(history, message)
+        entry = Entry(key, dialect, history)
+        self._entries[message.sid] = entry
+        threads = self._threads.setdefault(message.account_sid, OrderedDict())
+        conversation = threads.get(key)
+        if conversation is None:
+            conversation = threads[key] = Conversation(key)
+        conversation.sids.append(message.sid)
+        threads.move_to_end(key)
+        if message.direction is Direction.INBOUND and message.to:
+            self._last_inbound[(message.account_sid, message.to)] = message.sid
+        elif message.direction is Direction.OUTBOUND_REPLY and message.from_:
+            origin = self._last_inbound.get((message.account_sid, message.from_))
+            if origin is not None and origin in self._entries:
+                entry.reply_to = origin
+                self._entries[origin].replies.append(message.sid)
+
+    def _deleted(self, message: Message) -> None:
+        entry = self._entries.pop(message.sid, None)
+        if entry is None:
+            return
+        threads = self._threads.get(message.account_sid, OrderedDict())
+        conversation = threads.get(entry.key)
+        if conversation is not None and message.sid in conversation.sids:
+            conversation.sids.remove(message.sid)
+            if not conversation.sids:
+                del threads[entry.key]
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def entry(self, sid: str) -> Entry | None:
+        with self._lock:
+            found = self._entries.get(sid)
+            if found is None:
+                return None
+            return attrs.evolve(found, history=list(found.history), replies=list(found.replies))
+
+    def count(self, account_sid: str) -> int:
+        """How many conversations the account has."""
+        with self._lock:
+            return len(self._threads.get(account_sid, ()))
+
+    def newest_first(self, account_sid: str) -> Iterator[Conversation]:
+        """The account's conversations, newest first; each a copy taken under the lock, lazily."""
+        with self._lock:
+            keys = list(reversed(self._threads.get(account_sid, {}).keys()))
+        for key in keys:
+            with self._lock:
+                found = self._threads.get(account_sid, {}).get(key)
+                copy = Conversation(key, list(found.sids)) if found is not None else None
+            if copy is not None:
+                yield copy
+
+    def conversation(self, account_sid: str, key: ConversationKey) -> Conversation | None:
+        with self._lock:
+            found = self._threads.get(account_sid, {}).get(key)
+            return Conversation(key, list(found.sids)) if found is not None else None
