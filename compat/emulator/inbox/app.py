@@ -85,7 +85,8 @@ def _error(status: int, message: str) -> WireResponse:
 def _host_name(host: str) -> str:
     """The host of a ``Host`` header, without port or IPv6 brackets."""
     if host.startswith("["):
-        return host[1:].split("]", 1)[0]
+        inside, bracket, _port = host[1:].partition("]")
+        return inside if bracket else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
