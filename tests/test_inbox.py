@@ -66,7 +66,7 @@ def send(emulator: Emulator, body: str = "Hi", to: str = JENNY, **extra: Any) ->
         return client.messages.create(to=to, from_=ME, body=body, **extra).sid
 
 
-# -- the page ---------------------------------------------------------------------------------------
+# -- the page -------------------------------------------------------------------------------------
 
 
 def test_page_is_served_at_the_root_with_a_strict_policy(inbox: Inbox) -> None:

@@ -1,4 +1,5 @@
-"""The wheel carries the schemas and golden fixtures, and an installed copy reads them."""
+"""The wheel carries the schemas, the golden fixtures and the inbox page's assets, and an installed
+copy reads them."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_wheel_ships_schemas_and_fixtures_and_reads_them_installed(tmp_path: Pat
     for dialect in ("2008-08-01", "2010-04-01", "2010-04-01-sms"):
         assert any(n.startswith(f"compat/_data/fixtures/{dialect}/") for n in names), dialect
     assert not any(n.startswith("tests/") for n in names)
+    for asset in ("index.html", "inbox.js", "inbox.css", "icon.svg"):
+        assert f"compat/emulator/inbox/static/{asset}" in names
 
     site = tmp_path / "site"
     subprocess.run(
@@ -38,7 +41,9 @@ def test_wheel_ships_schemas_and_fixtures_and_reads_them_installed(tmp_path: Pat
         "print(compat.__file__);"
         "root = r.data_root('schemas');"
         "print(root);"
-        "print(sorted(p.name for p in root.joinpath('v2008').iterdir()))"
+        "print(sorted(p.name for p in root.joinpath('v2008').iterdir()));"
+        "import compat.emulator.inbox.app as a;"
+        "print(len(a._asset('inbox.js')))"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run(
@@ -48,3 +53,4 @@ def test_wheel_ships_schemas_and_fixtures_and_reads_them_installed(tmp_path: Pat
     assert out[0].startswith(str(site))
     assert out[1].startswith(str(site / "compat" / "_data" / "schemas"))
     assert ".xsd" in out[2]
+    assert int(out[3]) > 1000

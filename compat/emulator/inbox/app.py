@@ -66,7 +66,7 @@ _MAX_JSON = 64 * 1024
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("compat.emulator.inbox").joinpath("static", name).read_bytes()
+    return resources.files("compat.emulator.inbox").joinpath("static").joinpath(name).read_bytes()
 
 
 def _respond(status: int, content_type: str, body: bytes) -> WireResponse:

@@ -123,6 +123,9 @@ def _advance(history: list[Step], message: Message) -> None:
     history.append(Step(status, at))
 
 
+_NONE: OrderedDict[ConversationKey, Conversation] = OrderedDict()
+
+
 class Index:
     """Conversations and histories of one emulator, kept current by watching it."""
 
@@ -209,15 +212,15 @@ class Index:
     def newest_first(self, account_sid: str) -> Iterator[Conversation]:
         """The account's conversations, newest first; each a copy taken under the lock, lazily."""
         with self._lock:
-            keys = list(reversed(self._threads.get(account_sid, {}).keys()))
+            keys = list(reversed(self._threads.get(account_sid, _NONE).keys()))
         for key in keys:
             with self._lock:
-                found = self._threads.get(account_sid, {}).get(key)
+                found = self._threads.get(account_sid, _NONE).get(key)
                 copy = Conversation(key, list(found.sids)) if found is not None else None
             if copy is not None:
                 yield copy
 
     def conversation(self, account_sid: str, key: ConversationKey) -> Conversation | None:
         with self._lock:
-            found = self._threads.get(account_sid, {}).get(key)
+            found = self._threads.get(account_sid, _NONE).get(key)
             return Conversation(key, list(found.sids)) if found is not None else None
