@@ -17,10 +17,12 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -45,12 +47,11 @@ _FIRST = frozenset({"queued", "accepted", "scheduled", "received"})
 ConversationKey = tuple[str, str, str]
 
 
-@attrs.frozen
-class Step:
-    """One status a message reached, and when (ISO 8601, the emulator's clock)."""
+class Step(NamedTuple):
+    """One status a message reached, and when (the emulator's clock; ``None`` if undated)."""
 
     status: str
-    at: str
+    at: dt.datetime | None
     inferred: bool = False
 
 
@@ -85,18 +86,18 @@ def conversation_key(message: Message) -> ConversationKey:
     """``(account, a, b)`` with the two numbers sorted, so both directions meet."""
     first = message.from_ or message.messaging_service_sid or ""
     second = message.to or ""
-    low, high = sorted((first, second))
-    return message.account_sid, low, high
+    if first <= second:
+        return message.account_sid, first, second
+    return message.account_sid, second, first
 
 
-def _time(message: Message) -> str:
-    when = message.date_updated or message.date_created
-    return when.isoformat() if when is not None else ""
+def _time(message: Message) -> dt.datetime | None:
+    return message.date_updated or message.date_created
 
 
 def _start(message: Message) -> Step:
     """The status a new message was created with."""
-    created = message.date_created.isoformat() if message.date_created else _time(message)
+    created = message.date_created or message.date_updated
     status = str(message.status)
     if message.direction is Direction.INBOUND:
         return Step(status, created)
@@ -118,7 +119,7 @@ def _advance(history: list[Step], message: Message) -> None:
         position = chain.index(last) if last in chain else (-1 if last == "scheduled" else 0)
         for skipped in chain[position + 1 : -1]:
             sent = message.date_sent
-            when = sent.isoformat() if skipped == "sending" and sent is not None else at
+            when = sent if skipped == "sending" and sent is not None else at
             history.append(Step(skipped, when, inferred=True))
     history.append(Step(status, at))
 
@@ -209,16 +210,19 @@ class Index:
         with self._lock:
             return len(self._threads.get(account_sid, ()))
 
-    def newest_first(self, account_sid: str) -> Iterator[Conversation]:
-        """The account's conversations, newest first; each a copy taken under the lock, lazily."""
+    def page(self, account_sid: str, start: int, stop: int) -> list[Conversation]:
+        """Conversations ``start`` to ``stop`` of the account, newest first (copies)."""
         with self._lock:
-            keys = list(reversed(self._threads.get(account_sid, _NONE).keys()))
-        for key in keys:
-            with self._lock:
-                found = self._threads.get(account_sid, _NONE).get(key)
-                copy = Conversation(key, list(found.sids)) if found is not None else None
-            if copy is not None:
-                yield copy
+            found = reversed(self._threads.get(account_sid, _NONE).values())
+            return [Conversation(c.key, list(c.sids)) for c in itertools.islice(found, start, stop)]
+
+    def newest_first(self, account_sid: str) -> Iterator[Conversation]:
+        """Every conversation of the account, newest first, for a scan. These are the live
+        objects (copying 100,000 of them costs more than the scan): read them, never change them,
+        and :meth:`conversation` the ones kept."""
+        with self._lock:
+            found = list(reversed(self._threads.get(account_sid, _NONE).values()))
+        return iter(found)
 
     def conversation(self, account_sid: str, key: ConversationKey) -> Conversation | None:
         with self._lock:

@@ -12,7 +12,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -137,7 +137,7 @@ def message_view(emulator: Emulator, index: Index, message: Message) -> dict[str
         "date_created": message.date_created.isoformat() if message.date_created else None,
         "date_sent": message.date_sent.isoformat() if message.date_sent else None,
         "history": [
-            {"status": s.status, "at": s.at, "inferred": s.inferred}
+            {"status": s.status, "at": s.at.isoformat() if s.at else None, "inferred": s.inferred}
             for s in (entry.history if entry is not None else [])
         ],
         "reply_to": entry.reply_to if entry is not None else None,
@@ -154,24 +154,37 @@ def _messages(emulator: Emulator, sids: Iterable[str]) -> Iterable[Message]:
             continue
 
 
-def _matches(emulator: Emulator, conversation: Conversation, query: Mapping[str, str]) -> bool:
+def _matcher(
+    emulator: Emulator, query: Mapping[str, str]
+) -> Callable[[Conversation], bool] | None:
+    """A test for conversations from the ``number``, ``status`` and ``q`` filters (``None``: no
+    filter). Built once per request: the scan runs it on every conversation."""
     number = query.get("number", "").strip()
-    if number:
-        digits = "".join(ch for ch in number if ch.isdigit())
-        wanted = digits or number
-        if not any(wanted in n for n in conversation.numbers):
-            return False
+    wanted = "".join(ch for ch in number if ch.isdigit()) or number
     status = query.get("status", "").strip()
     text = query.get("q", "").strip().casefold()
-    if not status and not text:
-        return True
-    for message in _messages(emulator, conversation.sids):
-        if status and str(message.status) != status:
-            continue
-        if text and text not in (message.body or "").casefold():
-            continue
-        return True
-    return False
+    if not (wanted or status or text):
+        return None
+    find = emulator.message
+
+    def matches(conversation: Conversation) -> bool:
+        if wanted and wanted not in conversation.key[1] and wanted not in conversation.key[2]:
+            return False
+        if not status and not text:
+            return True
+        for sid in conversation.sids:
+            try:
+                message = find(sid)
+            except KeyError:  # deleted while the scan ran
+                continue
+            if status and not str.__eq__(message.status, status):
+                continue
+            if text and text not in (message.body or "").casefold():
+                continue
+            return True
+        return False
+
+    return matches
 
 
 def _summary(emulator: Emulator, index: Index, conversation: Conversation) -> dict[str, Any]:
@@ -201,15 +214,16 @@ def conversations(emulator: Emulator, index: Index, query: Mapping[str, str]) ->
     account = _account(emulator, query)
     page = _int(query, "page", 0, 10**9)
     size = _int(query, "size", DEFAULT_PAGE, MAX_PAGE) or DEFAULT_PAGE
-    filtered = any(query.get(name, "").strip() for name in ("number", "status", "q"))
-    found = index.newest_first(account)
-    if filtered:
-        found = (c for c in found if _matches(emulator, c, query))
-        chosen = list(itertools.islice(found, page * size, (page + 1) * size + 1))
-        more = len(chosen) > size
+    matches = _matcher(emulator, query)
+    if matches is not None:
+        found = filter(matches, index.newest_first(account))
+        live = list(itertools.islice(found, page * size, (page + 1) * size + 1))
+        more = len(live) > size
+        kept = (index.conversation(account, c.key) for c in live[:size])
+        chosen = [c for c in kept if c is not None]
         total = None
     else:
-        chosen = list(itertools.islice(found, page * size, (page + 1) * size))
+        chosen = index.page(account, page * size, (page + 1) * size)
         total = index.count(account)
         more = (page + 1) * size < total
     return {
