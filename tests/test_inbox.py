@@ -113,7 +113,10 @@ def test_the_api_and_admin_paths_are_untouched(inbox: Inbox) -> None:
     assert health["status"] == "ok"
     answer = inbox.http.get("/2010-04-01/Accounts/AC/Messages.json")
     assert answer.status_code in (401, 404)
-    assert "error" not in answer.json() or "inbox" not in answer.text
+    assert "code" in answer.json()  # the dialect's error document, not the inbox's
+    assert "content-security-policy" not in answer.headers
+    assert inbox.http.get("/favicon.ico").status_code == 200
+    assert not any("favicon" in item for item in inbox.emulator.unrouted)
 
 
 def test_no_inbox_serves_only_the_api() -> None:

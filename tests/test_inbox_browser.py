@@ -124,12 +124,12 @@ def test_status_moves_as_the_clock_advances(session: Session) -> None:
     bubble = page.locator(f".bubble[data-sid='{sid}']")
     expect(bubble).to_have_attribute("data-status", "queued")
     session.emulator.clock.advance(1)  # type: ignore[attr-defined]
-    expect(bubble).to_have_attribute("data-status", "sending", timeout=1000)
+    expect(bubble).to_have_attribute("data-status", "sending")
     page.locator("#advance-1").click()  # the page's own clock control (a same-origin POST)
-    expect(bubble).to_have_attribute("data-status", "sent", timeout=1000)
+    expect(bubble).to_have_attribute("data-status", "sent")
     expect(page.locator("#now")).to_contain_text("12:00:02")
     page.locator("#advance-10").click()
-    expect(bubble).to_have_attribute("data-status", "delivered", timeout=1000)
+    expect(bubble).to_have_attribute("data-status", "delivered")
     expect(bubble.locator(".history .step")).to_have_text(
         ["queued 12:00:00", "sending 12:00:01", "sent 12:00:02", "delivered 12:00:04"])
 
@@ -167,7 +167,7 @@ def test_a_reply_typed_in_the_page_reaches_the_webhook_and_its_twiml_reply_appea
     assert request.params["To"] == ME
     bubbles = page.locator(".bubble .body")
     expect(bubbles).to_have_text(
-        ["Reply STOP to stop", "STOP", "Thanks, we got: STOP"], timeout=1000)
+        ["Reply STOP to stop", "STOP", "Thanks, we got: STOP"])
     expect(page.locator(".bubble.in")).to_have_count(1)
     page.locator("#tab-log").click()
     entry = page.locator(".entry[data-kind='incoming']")
@@ -227,7 +227,7 @@ def test_switching_accounts(session: Session) -> None:
     expect(page.locator(".conversations .empty")).to_be_visible()
     with session.emulator.client(account=other) as client:
         client.messages.create(to="+15558675311", from_=ME, body="staging message")
-    expect(page.locator(".conv", has_text="staging message")).to_be_visible(timeout=1000)
+    expect(page.locator(".conv", has_text="staging message")).to_be_visible()
     assert other.auth_token not in page.content()
 
 
