@@ -269,8 +269,7 @@
     ui.account = state.account;
     drawHeader(state);
     if (ui.tab === "messages") {
-      await drawConversations();
-      await drawThread();
+      await Promise.all([drawConversations(), drawThread()]);
     } else {
       await drawLog();
     }
