@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+from playwright.sync_api import sync_playwright
 
 from compat.emulator import Emulator, ManualClock, Outcome, lifecycle, serve_in_thread
 from compat.model import Direction, Status
@@ -78,8 +79,6 @@ def open_page(client: httpx.Client) -> None:
 def browser_open(url: str, rounds: int) -> tuple[float, float, float] | None:
     if not os.path.exists("/usr/bin/chromium"):
         return None
-    from playwright.sync_api import sync_playwright
-
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     floor: list[float] = []

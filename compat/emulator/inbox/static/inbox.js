@@ -345,6 +345,9 @@
         if (r.errors.length) notice(r.errors.join("; "), true);
       });
     });
+    $("reply-body").addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("reply-form").requestSubmit();
+    });
     $("incoming-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const from = $("incoming-from").value.trim();
