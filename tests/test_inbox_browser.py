@@ -7,6 +7,7 @@ a missing browser fails these tests rather than skipping them.
 
 from __future__ import annotations
 
+import re
 import struct
 import time
 import zlib
@@ -229,6 +230,31 @@ def test_switching_accounts(session: Session) -> None:
         client.messages.create(to="+15558675311", from_=ME, body="staging message")
     expect(page.locator(".conv", has_text="staging message")).to_be_visible()
     assert other.auth_token not in page.content()
+
+
+def test_paging_and_filters(session: Session) -> None:
+    emulator = session.emulator
+    emulator.set_outcome("+15558670007", "failed")
+    with emulator.client() as client:
+        for n in range(60):
+            client.messages.create(to=f"+1555867{n:04d}", from_=ME, body=f"order {n} shipped")
+    page = session.open()
+    expect(page.locator("#conv-range")).to_have_text("1–50 of 60")
+    expect(page.locator(".conv")).to_have_count(50)
+    expect(page.locator(".conv").first).to_contain_text("+15558670059")
+    page.locator("#conv-next").click()
+    expect(page.locator("#conv-range")).to_have_text("51–60 of 60")
+    expect(page.locator(".conv").last).to_contain_text("+15558670000")
+    page.locator("#filter-text").fill("order 42 ")
+    expect(page.locator(".conv")).to_have_text([re.compile(r"^\+15558670042")])
+    page.locator("#filter-text").fill("")
+    page.locator("#filter-status").select_option("failed")
+    expect(page.locator(".conv")).to_have_text([re.compile(r"^\+15558670007")])
+    page.locator(".conv").click()
+    expect(page.locator(".bubble.match .error-code")).to_have_text("error 30008")
+    page.locator("#filter-status").select_option("")
+    page.locator("#filter-number").fill("867-0012")
+    expect(page.locator(".conv")).to_have_text([re.compile(r"^\+15558670012.*order 12 shipped")])
 
 
 def test_screenshot_for_the_documentation(session: Session) -> None:
