@@ -369,6 +369,22 @@ def test_watch_tells_every_change_in_order() -> None:
     assert {e.dialect for e in seen if e.message is not None} == {"2010-04-01"}
 
 
+def test_a_listener_may_stop_itself_while_being_told() -> None:
+    with Emulator() as emulator:
+        once: list[str | None] = []
+        others: list[str | None] = []
+
+        def first(event: MessageEvent) -> None:
+            once.append(event.sid)
+            stop_first()
+
+        stop_first = emulator.watch(first)
+        emulator.watch(lambda event: others.append(event.sid))
+        sids = [send(emulator, "one"), send(emulator, "two")]
+    assert once == [sids[0]]
+    assert others == [sids[0], sids[1]]
+
+
 def test_serve_prints_the_inbox_address_and_no_inbox_turns_it_off() -> None:
     for extra, expected in (([], True), (["--no-inbox"], False)):
         process = subprocess.Popen(

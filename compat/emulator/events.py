@@ -9,13 +9,23 @@ operations. A listener that raises is logged and skipped; the change it was told
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 
 import attrs
 
 from compat.model import Message
 
-__all__ = ["CLEARED", "CREATED", "DELETED", "UPDATED", "Listener", "MessageEvent", "notify"]
+__all__ = [
+    "CLEARED",
+    "CREATED",
+    "DELETED",
+    "UPDATED",
+    "Listener",
+    "MessageEvent",
+    "Watchers",
+    "notify",
+]
 
 log = logging.getLogger("compat.emulator")
 
@@ -43,10 +53,37 @@ class MessageEvent:
 Listener = Callable[[MessageEvent], object]
 
 
-def notify(listeners: list[Listener], event: MessageEvent) -> None:
+def notify(listeners: Iterable[Listener], event: MessageEvent) -> None:
     """Tell every listener about ``event``; one that raises is logged and skipped."""
-    for listener in listeners:
+    for listener in tuple(listeners):
         try:
             listener(event)
         except Exception:
             log.exception("a store listener failed on a %s event", event.kind)
+
+
+class Watchers:
+    """The listeners of one store. The store calls :meth:`tell` with its lock held."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self._listeners: list[Listener] = []
+
+    def add(self, listener: Listener, replay: Iterable[MessageEvent] = ()) -> Callable[[], None]:
+        """Tell ``listener`` the ``replay`` events, then every change; returns its stop function.
+        Both under the store's lock, so nothing is missed or told twice."""
+        with self._lock:
+            for event in replay:
+                notify((listener,), event)
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return stop
+
+    def tell(self, kind: str, message: Message | None = None, dialect: str | None = None) -> None:
+        if self._listeners:
+            notify(self._listeners, MessageEvent(kind, message, dialect))

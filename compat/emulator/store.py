@@ -34,7 +34,7 @@ from compat.emulator.events import (
     UPDATED,
     Listener,
     MessageEvent,
-    notify,
+    Watchers,
 )
 from compat.model import Message
 
@@ -182,7 +182,7 @@ class Store:
         self._due: dict[str, dt.datetime] = {}
         self._counter = 0
         self._conn: sqlite3.Connection | None = None
-        self._listeners: list[Listener] = []
+        self._watchers = Watchers(self.lock)
         if self.path is not None:
             self._open(self.path)
 
@@ -377,31 +377,18 @@ class Store:
             self._keys.clear()
             self._numbers.clear()
             self._counter = 0
-            if self._listeners:
-                notify(self._listeners, MessageEvent(CLEARED))
-
-    # -- watchers ---------------------------------------------------------------------------------
+            self._watchers.tell(CLEARED)
 
     def watch(self, listener: Listener, *, replay: bool = False) -> Callable[[], None]:
-        """Call ``listener`` with a :class:`~compat.emulator.events.MessageEvent` after each change
-        to the messages; with ``replay``, first with a ``created`` event for each stored message
-        (under the lock, so nothing is missed or told twice). Returns a function that stops it."""
+        """Tell ``listener`` each change to the messages (:mod:`.events`); with ``replay``, first a
+        ``created`` event per stored message. Returns a function that stops it."""
         with self.lock:
-            if replay:
-                for record in self._records.values():
-                    notify([listener], MessageEvent(CREATED, record.message, record.dialect))
-            self._listeners.append(listener)
-
-        def stop() -> None:
-            with self.lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return stop
+            records = list(self._records.values()) if replay else []
+            events = (MessageEvent(CREATED, r.message, r.dialect) for r in records)
+            return self._watchers.add(listener, events)
 
     def _tell(self, kind: str, record: Record) -> None:
-        if self._listeners:
-            notify(self._listeners, MessageEvent(kind, record.message, record.dialect))
+        self._watchers.tell(kind, record.message, record.dialect)
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "memory"
