@@ -8,8 +8,9 @@ Rules this module keeps:
   one, the Messaging Service SID). Conversations are ordered by their newest message.
 * A status history is what was observed, in order, each entry stamped with the message's
   ``date_updated`` (the emulator's clock). Steps taken together (immediate mode; a clock moved past
-  several due times) are filled in from the known status order and marked ``inferred``: their time
-  is when they were seen (``date_sent`` for ``sending``), not necessarily when they happened.
+  several due times) are filled in from the known status order and marked ``inferred``, dated as
+  the lifecycle takes them in the current mode (``date_sent`` for ``sending``; in manual mode, when
+  the next status was seen).
 * A reply is linked to the latest incoming message to the number it was sent from, in the same
   account: the number whose webhook produced it, unless its TwiML chose another ``from``.
 * :attr:`Index.version` grows with every change, for pollers.
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from compat.emulator.events import CLEARED, CREATED, DELETED, MessageEvent
+from compat.emulator.lifecycle import Mode, next_due
 from compat.model import Direction, Message
 
 if TYPE_CHECKING:
@@ -107,20 +109,33 @@ def _start(message: Message) -> Step:
     return Step(first, created)
 
 
-def _advance(history: list[Step], message: Message) -> None:
-    """Append ``message``'s status to ``history`` (with the steps skipped since the last one)."""
+def _advance(
+    history: list[Step], message: Message, mode: Mode, delays: tuple[float, ...]
+) -> None:
+    """Append ``message``'s status to ``history``, with the steps skipped since the last one: a
+    skipped step is dated as the lifecycle would have taken it under ``mode`` and ``delays``
+    (``sending`` by ``date_sent``), never later than the status seen."""
     status = str(message.status)
     if history and history[-1].status == status:
         return
     at = _time(message)
     chain = _CHAINS.get(status)
     if chain is not None and history:
-        last = history[-1].status
-        position = chain.index(last) if last in chain else (-1 if last == "scheduled" else 0)
+        last = history[-1]
+        position = chain.index(last.status) if last.status in chain else (
+            -1 if last.status == "scheduled" else 0
+        )
         for skipped in chain[position + 1 : -1]:
-            sent = message.date_sent
-            when = sent if skipped == "sending" and sent is not None else at
-            history.append(Step(skipped, when, inferred=True))
+            when: dt.datetime | None = None
+            if skipped == "sending" and message.date_sent is not None:
+                when = message.date_sent
+            elif last.at is not None:
+                due = next_due(last.status, True, mode, last.at, delays)
+                when = due.replace(microsecond=0) if due is not None else None
+            if when is None or at is None or when > at:
+                when = at
+            last = Step(skipped, when, inferred=True)
+            history.append(last)
     history.append(Step(status, at))
 
 
@@ -131,6 +146,7 @@ class Index:
     """Conversations and histories of one emulator, kept current by watching it."""
 
     def __init__(self, emulator: Emulator) -> None:
+        self._emulator = emulator
         self._lock = threading.Lock()
         self.version = 0
         self._entries: dict[str, Entry] = {}
@@ -163,12 +179,12 @@ class Index:
             else:
                 entry = self._entries.get(message.sid)
                 if entry is not None:
-                    _advance(entry.history, message)
+                    _advance(entry.history, message, self._emulator.mode, self._emulator.delays)
 
     def _created(self, message: Message, dialect: str) -> None:
         key = conversation_key(message)
         history = [_start(message)]
-        _advance(history, message)
+        _advance(history, message, self._emulator.mode, self._emulator.delays)
         entry = Entry(key, dialect, history)
         self._entries[message.sid] = entry
         threads = self._threads.setdefault(message.account_sid, OrderedDict())

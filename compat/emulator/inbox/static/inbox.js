@@ -167,7 +167,7 @@
     const history = el("ol", "history", ...m.history.map((step) => {
       const entry = el("li", step.inferred ? "step inferred" : "step", el("span", null, step.status), " ",
         stamp(el("time", null, clock(step.at)), step.at));
-      if (step.inferred) entry.title = "not seen on its own: its time is when the next status was seen";
+      if (step.inferred) entry.title = "not seen on its own: dated as the lifecycle takes it";
       return entry;
     }));
     const details = el("details", "more", el("summary", null, "Details"),
