@@ -226,11 +226,15 @@ def _number(value: object, field: str | None = None) -> str:
 
 
 def _to_number(value: object) -> str:
-    return _number(value, "To")
+    return _number(value, "to")
 
 
 def _from_number(value: object) -> str:
-    return _number(value, "From")
+    return _number(value, "from_")
+
+
+def _fallback_number(value: object) -> str:
+    return _number(value, "fallback_from")
 
 
 @attrs.frozen(kw_only=True)
@@ -311,35 +315,35 @@ class NewMessage:
     schedule_type: str | None = attrs.field(default=None, validator=_optional_str)
     persistent_action: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     fallback_from: str | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_number)
+        default=None, converter=attrs.converters.optional(_fallback_number)
     )
 
     def __attrs_post_init__(self) -> None:
         if self.from_ is None and self.messaging_service_sid is None:
             raise InvalidParameter(
-                "a sender is required: give from_ or messaging_service_sid", parameter="From"
+                "a sender is required: give from_ or messaging_service_sid", parameter="from_"
             )
         if not self.body and not self.media_urls and self.content_sid is None:
             raise InvalidParameter(
-                "content is required: give body, media_urls or content_sid", parameter="Body"
+                "content is required: give body, media_urls or content_sid", parameter="body"
             )
         if len(self.media_urls) > 10:
             raise InvalidParameter(
-                f"at most 10 media URLs, got {len(self.media_urls)}", parameter="MediaUrl"
+                f"at most 10 media URLs, got {len(self.media_urls)}", parameter="media_urls"
             )
         if self.validity_period is not None and self.validity_period not in _VALIDITY_RANGE:
             raise InvalidParameter(
                 f"validity_period must be 1..36000 seconds, got {self.validity_period}",
-                parameter="ValidityPeriod",
+                parameter="validity_period",
             )
         if self.schedule_type not in (None, "fixed"):
             raise InvalidParameter(
                 f"schedule_type must be 'fixed', got {self.schedule_type!r}",
-                parameter="ScheduleType",
+                parameter="schedule_type",
             )
         if (self.schedule_type is None) != (self.send_at is None):
             raise InvalidParameter(
-                "schedule_type='fixed' and send_at go together", parameter="SendAt"
+                "schedule_type='fixed' and send_at go together", parameter="send_at"
             )
         for name in ("provide_feedback", "force_delivery", "smart_encoded", "shorten_urls",
                      "send_as_mms"):
@@ -363,14 +367,14 @@ def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: ob
 def _optional_page_size(value: object) -> int | None:
     size = _optional_int(value)
     if size is not None and not 1 <= size <= 1000:
-        raise InvalidParameter(f"page_size must be 1..1000, got {size}", parameter="PageSize")
+        raise InvalidParameter(f"page_size must be 1..1000, got {size}", parameter="page_size")
     return size
 
 
 def _optional_page(value: object) -> int | None:
     page = _optional_int(value)
     if page is not None and page < 0:
-        raise InvalidParameter(f"page must be 0 or more, got {page}", parameter="Page")
+        raise InvalidParameter(f"page must be 0 or more, got {page}", parameter="page")
     return page
 
 
@@ -405,11 +409,11 @@ class MessageUpdate:
             raise InvalidParameter("an update needs body='' or status='canceled'")
         if self.body not in (None, ""):
             raise InvalidParameter(
-                "the body can only be redacted (set to ''), not replaced", parameter="Body"
+                "the body can only be redacted (set to ''), not replaced", parameter="body"
             )
         if self.status not in (None, Status.CANCELED):
             raise InvalidParameter(
-                f"status can only be set to 'canceled', got {self.status!s}", parameter="Status"
+                f"status can only be set to 'canceled', got {self.status!s}", parameter="status"
             )
 
 

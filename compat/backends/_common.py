@@ -48,9 +48,11 @@ from compat.backends.base import (
 from compat.errors import (
     ApiError,
     BodyTooLong,
+    CompatError,
     InvalidParameter,
     InvalidPhoneNumber,
     MalformedDocument,
+    ResponseError,
     UnexpectedDocument,
     UnsupportedOperation,
 )
@@ -663,6 +665,10 @@ def decode_update(pairs: Sequence[tuple[str, str]]) -> MessageUpdate:
 # -- what the built-in backends do alike -----------------------------------------------------------
 
 
+#: Model field names as the request forms spell them.
+_WIRE_NAMES: Final = {p.model: p.wire for p in (*CREATE_PARAMS, *LIST_PARAMS)}
+
+
 class FormBackend:
     """The parts of a backend every built-in dialect shares: form-encoded requests on its
     :attr:`routes`, Twilio's validation of them on the server side, the status checks before a
@@ -790,6 +796,20 @@ class FormBackend:
             return request.form()
         except MalformedDocument as exc:
             raise bad_request(f"The request body is not form data: {exc}") from None
+
+    def error_for(self, error: CompatError) -> ApiError:
+        """Twilio's answer, in this dialect, for a library error raised while serving a request."""
+        if isinstance(error, ApiError):
+            return error
+        if isinstance(error, InvalidPhoneNumber):
+            wire = _WIRE_NAMES.get(error.field or "to", "To")
+            code, template = INVALID_NUMBER.get(wire, INVALID_NUMBER["To"])
+            return twilio_error(code, template.format(error.value))
+        if isinstance(error, BodyTooLong):
+            return twilio_error(self.body_too_long_code, TOO_LONG[self.body_too_long_code])
+        if isinstance(error, ResponseError):
+            return bad_request(f"The request could not be read: {error}")
+        return bad_request(str(error))
 
     def not_found(self, path: str) -> ApiError:
         """The dialect's 404, naming the path as Twilio does (code 20404)."""

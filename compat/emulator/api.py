@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from compat.backends._common import INVALID_NUMBER, TOO_LONG, twilio_error
+from compat.backends._common import twilio_error
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -35,14 +35,14 @@ from compat.backends.base import (
 from compat.emulator import lifecycle, listing, magic
 from compat.emulator.callbacks import OutgoingRequest
 from compat.emulator.store import Record
-from compat.errors import ApiError, BodyTooLong, CompatError, InvalidPhoneNumber, ResponseError
+from compat.errors import ApiError, CompatError
 from compat.model import Direction, Message, Status
 from compat.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:
     from compat.emulator.core import Emulator
 
-__all__ = ["Api", "api_error", "from_library_error"]
+__all__ = ["Api", "api_error"]
 
 _ACCOUNT_IN_PATH = re.compile(r"/Accounts/([^/.]+)")
 _CANCELABLE = frozenset({"scheduled", "accepted", "queued"})
@@ -51,19 +51,6 @@ _CANCELABLE = frozenset({"scheduled", "accepted", "queued"})
 def api_error(status: int, code: int | None, message: str) -> ApiError:
     """Twilio's error answer: with a code it carries the code's documentation link."""
     return ApiError(status, message) if code is None else twilio_error(code, message, status)
-
-
-def from_library_error(exc: CompatError) -> ApiError:
-    """A library error raised while reading a request, as the error Twilio would answer."""
-    if isinstance(exc, InvalidPhoneNumber):
-        code, template = INVALID_NUMBER["From" if exc.field == "From" else "To"]
-        return twilio_error(code, template.format(exc.value))
-    if isinstance(exc, BodyTooLong):
-        code = 21605 if exc.limit <= 160 else 21617
-        return twilio_error(code, TOO_LONG[code])
-    if isinstance(exc, ResponseError):
-        return ApiError(400, f"The request could not be read: {exc}")
-    return ApiError(400, str(exc))
 
 
 class Api:
@@ -92,7 +79,7 @@ class Api:
                 owner, error = backend, exc
                 break
             except CompatError as exc:
-                owner, error = backend, from_library_error(exc)
+                owner, error = backend, backend.error_for(exc)
                 break
             if call is not None:
                 owner = backend
@@ -118,14 +105,9 @@ class Api:
             return owner.render_error(exc)
 
     @staticmethod
-    def _not_found(request: WireRequest, backend: Backend | None = None) -> ApiError:
-        """The dialect's 404 when the backend offers one (2008 gives no code), else 20404."""
-        own = getattr(backend, "not_found", None)
-        if callable(own):
-            error = own(request.path)
-            if isinstance(error, ApiError):
-                return error
-        return api_error(404, 20404, f"The requested resource {request.path} was not found")
+    def _not_found(request: WireRequest, backend: Backend) -> ApiError:
+        """The dialect's 404 (2008 gives no code)."""
+        return backend.not_found(request.path)
 
     @staticmethod
     def _path_account(path: str) -> str | None:
