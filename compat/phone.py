@@ -2,7 +2,8 @@
 
 The 2008-08-01 API writes North American numbers as 10 bare digits (``5558675309``); the 2010-04-01
 API writes E.164 (``+15558675309``). The model holds one canonical form, made by :func:`normalize`;
-the backends turn it into wire form with :func:`render` and read it back with :func:`parse_wire`.
+the backends turn it into wire form with :func:`render`, in the :class:`NumberStyle` their dialect
+hands it, and read it back with :func:`parse_wire`.
 
 Rules, applied in this order to the value with its outer whitespace (including NBSP and other
 Unicode spaces, and invisible format characters such as U+200B and U+FEFF) stripped:
@@ -40,7 +41,7 @@ phonenumbers; it returns exactly what the slow path :func:`_normalize_slow` woul
 it.
 
 Every refusal is :class:`compat.errors.InvalidPhoneNumber` naming the value, the reason and the
-field; a value that is not a string, an unknown region or an unknown dialect is
+field; a value that is not a string, an unknown region or an unknown number style is
 :class:`compat.errors.InvalidParameter`. No phonenumbers exception escapes.
 """
 
@@ -55,10 +56,14 @@ from phonenumbers.phonemetadata import PhoneMetadata
 
 from compat.errors import InvalidParameter, InvalidPhoneNumber
 
-__all__ = ["DIALECTS", "NumberKind", "classify", "normalize", "parse_wire", "render"]
+__all__ = ["NumberKind", "NumberStyle", "classify", "normalize", "parse_wire", "render"]
 
-#: Dialects :func:`render` and :func:`parse_wire` know.
-DIALECTS = ("2008-08-01", "2010-04-01", "2010-04-01-sms")
+
+class NumberStyle(str, enum.Enum):
+    """How a dialect writes numbers on the wire; each backend names its own."""
+
+    E164 = "e164"  # every number as E.164 (2010-04-01)
+    NANP_DIGITS = "nanp-digits"  # North American numbers as 10 bare digits, others E.164 (2008)
 
 
 class NumberKind(str, enum.Enum):
@@ -157,25 +162,28 @@ def normalize(value: str, region: str = "US", *, field: str | None = None) -> st
     return _normalize_slow(value, region, field=field)
 
 
-def render(value: str, dialect: str) -> str:
-    """``value`` (any form :func:`normalize` accepts, region US) as ``dialect`` writes it.
+def render(value: str, style: NumberStyle) -> str:
+    """``value`` (any form :func:`normalize` accepts, region US) written in ``style``.
 
-    ``2008-08-01``: North American (+1) numbers as 10 bare digits; other numbers as E.164 with the
-    plus, the form the 2008 docs ask callers to use for them. ``2010-04-01`` and
-    ``2010-04-01-sms``: E.164. Short codes, sender IDs, service SIDs and channel addresses are
-    written as normalized in every dialect.
+    :attr:`NumberStyle.NANP_DIGITS` (2008-08-01): North American (+1) numbers as 10 bare digits;
+    other numbers as E.164 with the plus, the form the 2008 docs ask callers to use for them.
+    :attr:`NumberStyle.E164` (2010-04-01): E.164. Short codes, sender IDs, service SIDs and
+    channel addresses are written as normalized in every style.
     """
-    _check_dialect(dialect)
+    if not isinstance(style, NumberStyle):
+        raise InvalidParameter(
+            f"unknown number style {style!r}: expected a compat.phone.NumberStyle",
+            parameter="style",
+        )
     canonical = normalize(value)
-    if dialect == "2008-08-01" and canonical.startswith("+1") and len(canonical) == 12:
+    if style is NumberStyle.NANP_DIGITS and canonical.startswith("+1") and len(canonical) == 12:
         return canonical[2:]
     return canonical
 
 
-def parse_wire(value: str, dialect: str, *, field: str | None = None) -> str:
-    """Read a number as ``dialect`` wrote it back into canonical form: the inverse of
-    :func:`render`. Bare 10-digit numbers are North American (region US) in every dialect."""
-    _check_dialect(dialect)
+def parse_wire(value: str, *, field: str | None = None) -> str:
+    """Read a number as any dialect wrote it back into canonical form: the inverse of
+    :func:`render` for every style. Bare 10-digit numbers are North American (region US)."""
     return normalize(value, "US", field=field)
 
 
@@ -438,14 +446,6 @@ def _check_region(region: object) -> str:
         f"unknown region {region!r}: use an ISO 3166 code such as 'US' or 'GB'",
         parameter="region",
     )
-
-
-def _check_dialect(dialect: object) -> None:
-    if dialect not in DIALECTS:
-        raise InvalidParameter(
-            f"unknown dialect {dialect!r}: expected one of {', '.join(DIALECTS)}",
-            parameter="dialect",
-        )
 
 
 def _strip_tel(s: str) -> str:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from compat.backends._common import twilio_error
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -32,6 +31,7 @@ from compat.backends.base import (
     ServerCall,
     UpdateCall,
 )
+from compat.backends.codes import twilio_error
 from compat.emulator import lifecycle, listing, magic
 from compat.emulator.callbacks import OutgoingRequest
 from compat.emulator.store import Record
