@@ -22,6 +22,8 @@ __all__ = [
     "NO_BODY",
     "TOO_LONG",
     "bad_request",
+    "body_required",
+    "body_too_long",
     "more_info",
     "plain_error",
     "twilio_error",
@@ -33,10 +35,10 @@ NO_BODY: Final[Mapping[int, str]] = MappingProxyType({
     21619: "A text message body or media urls must be specified.",
 })
 
-#: Twilio's text for a body over the limit, by code (21605: 160 characters, 21617: 1,600).
-TOO_LONG: Final[Mapping[int, str]] = MappingProxyType({
-    21605: "The message body exceeds the 160 character limit.",
-    21617: "The concatenated message body exceeds the 1600 character limit.",
+#: Twilio's limit and text for a body over it, by code (21605: 160 characters, 21617: 1,600).
+TOO_LONG: Final[Mapping[int, tuple[int, str]]] = MappingProxyType({
+    21605: (160, "The message body exceeds the 160 character limit."),
+    21617: (1600, "The concatenated message body exceeds the 1600 character limit."),
 })
 
 #: Twilio's code and text for a number it cannot read, by model field; ``{}`` is the number.
@@ -48,6 +50,20 @@ INVALID_NUMBER: Final[Mapping[str, tuple[int, str]]] = MappingProxyType({
     ),
     "fallback_from": (21212, "The 'FallbackFrom' number {} is not a valid phone number."),
 })
+
+
+def body_required(code: int) -> ApiError:
+    """The answer to a create without content, with Twilio's text for ``code``."""
+    return twilio_error(code, NO_BODY.get(code, NO_BODY[21602]))
+
+
+def body_too_long(code: int, limit: int) -> ApiError:
+    """The answer to a body over ``limit`` characters: Twilio's text for ``code`` where it states
+    that limit, else the same sentence with this limit."""
+    known = TOO_LONG.get(code)
+    if known is not None and known[0] == limit:
+        return twilio_error(code, known[1])
+    return twilio_error(code, f"The message body exceeds the {limit} character limit.")
 
 
 def more_info(code: int) -> str:

@@ -34,7 +34,7 @@ from compat.backends.base import (
     ServerCall,
     UpdateCall,
 )
-from compat.backends.codes import TOO_LONG, bad_request, twilio_error
+from compat.backends.codes import bad_request, body_too_long, twilio_error
 from compat.backends.forms import (
     decode_create,
     decode_query,
@@ -212,7 +212,7 @@ class FormBackend(abc.ABC):
             code, template = table.get(error.field or "to", table["to"])
             return twilio_error(code, template.format(error.value))
         if isinstance(error, BodyTooLong):
-            return twilio_error(self.body_too_long_code, TOO_LONG[self.body_too_long_code])
+            return body_too_long(self.body_too_long_code, self.max_body_length)
         if isinstance(error, ResponseError):
             return bad_request(f"The request could not be read: {error}")
         return bad_request(str(error))

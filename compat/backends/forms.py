@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import attrs
 
-from compat.backends.codes import NO_BODY, TOO_LONG, bad_request, twilio_error
+from compat.backends.codes import bad_request, body_required, body_too_long, twilio_error
 from compat.backends.dates import (
     format_filter_date,
     format_iso_instant,
@@ -220,7 +220,7 @@ def decode_create(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> NewM
     media = values.get("media_urls", ())
     assert isinstance(media, tuple)
     if not body and not media and values.get("content_sid") is None:
-        raise twilio_error(rules.no_body_code, NO_BODY[rules.no_body_code])
+        raise body_required(rules.no_body_code)
     if len(media) > rules.max_media:
         values.pop("media_urls")
     message: NewMessage | None = None
@@ -231,7 +231,7 @@ def decode_create(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> NewM
     except InvalidParameter as exc:
         deferred = deferred or bad_request(str(exc))
     if body is not None and len(body) > rules.max_body_length:
-        raise twilio_error(rules.body_too_long_code, TOO_LONG[rules.body_too_long_code])
+        raise body_too_long(rules.body_too_long_code, rules.max_body_length)
     if len(media) > rules.max_media:
         raise twilio_error(
             21623, f"Too many media URLs: at most {rules.max_media} are allowed, got {len(media)}."

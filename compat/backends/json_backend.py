@@ -245,15 +245,17 @@ class JsonBackend(FormBackend):
         facts: dict[str, Any] = {
             "items": [self.read_message(r, f"{key}[{i}]") for i, r in enumerate(records)]
         }
+        wires = {f.model: f.wire for f in self.rules.page_fields if f.model != "items"}
         for fact in (*_PAGE_COUNTS, *_PAGE_OPTIONAL_COUNTS):
-            if fact in _PAGE_OPTIONAL_COUNTS and obj.get(fact) is None:
+            wire = wires.get(fact, fact)  # another generation's fact is read by its own name
+            if fact in _PAGE_OPTIONAL_COUNTS and obj.get(wire) is None:
                 continue
-            number = require_int(obj, fact, where=where, dialect=name)
+            number = require_int(obj, wire, where=where, dialect=name)
             if number < 0:
-                raise self._fail(f"{where}: {fact!r} must not be negative")
+                raise self._fail(f"{where}: {wire!r} must not be negative")
             facts[fact] = number
         for fact in _PAGE_URIS:
-            facts[fact] = get_str(obj, fact, where=where, dialect=name) or None
+            facts[fact] = get_str(obj, wires.get(fact, fact), where=where, dialect=name) or None
         return MessagePage(**facts)
 
     def parse_error(self, response: WireResponse) -> ApiError:
