@@ -59,10 +59,9 @@ def test_async_methods_refuse_bad_arguments(name: str, call: Callable[[Any], Any
                                             parameter: str | None) -> None:
     async def run() -> None:
         async with _async() as client:
+            # Arguments are checked on the call itself, before any coroutine exists to await.
             with pytest.raises(InvalidParameter) as caught:
-                result = call(client.messages)
-                if asyncio.iscoroutine(result):
-                    await result
+                call(client.messages)
             assert caught.value.parameter == parameter
 
     asyncio.run(run())
