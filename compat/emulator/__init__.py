@@ -11,9 +11,10 @@ and when), ``listing`` (filters, order, pages), ``magic`` (Twilio's test numbers
 
 from __future__ import annotations
 
+from compat.emulator.accounts import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from compat.emulator.callbacks import Attempt, HttpReply, HttpxSender, OutgoingRequest, Sender
 from compat.emulator.clock import Clock, ManualClock, SystemClock
-from compat.emulator.core import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator
+from compat.emulator.core import Emulator
 from compat.emulator.inbound import Inbound
 from compat.emulator.lifecycle import Mode, Outcome
 from compat.emulator.server import ServedEmulator, serve_in_thread
