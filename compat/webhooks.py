@@ -23,10 +23,8 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import attrs
 
-from compat import phone
-from compat.backends._common import render_number
-from compat.backends._mapping import status_for
-from compat.errors import CompatError, UnexpectedDocument
+from compat import backends, phone
+from compat.errors import CompatError, InvalidPhoneNumber, UnexpectedDocument
 from compat.model import Direction, Message, Status
 from compat.wire import form_value
 
@@ -68,15 +66,25 @@ def _pairs(params: Params) -> list[tuple[str, str]]:
 
 
 def _number(value: str | None, api_version: str) -> str:
-    """A number as the dialect writes it: E.164 for 2010, ten digits for NANP numbers in 2008."""
+    """A number as the dialect writes it: E.164 for 2010, ten digits for NANP numbers in 2008 (a
+    value that is not a number is written unchanged, as Twilio writes a caller ID)."""
     if not value:
         return ""
-    return render_number(value, V2008) if api_version == V2008 else value
+    if api_version != V2008:
+        return value
+    try:
+        return phone.render(value, V2008)
+    except InvalidPhoneNumber:
+        return value
 
 
-def _status_for(status: Status, api_version: str) -> str:
-    """2008 knows four statuses; later ones are reported as the nearest 2008 status."""
-    return str(status_for(V2008, status) if api_version == V2008 else status)
+def _status_for(message: Message, api_version: str) -> str:
+    """2008 knows four statuses; later ones are reported as the nearest 2008 status, as the 2008
+    backend maps them (its ``restrict``, on a message carrying the status alone)."""
+    if api_version != V2008:
+        return str(message.status)
+    alone = Message(sid=message.sid, account_sid=message.account_sid, status=message.status)
+    return str(backends.get(V2008).restrict(alone).status)
 
 
 def incoming_message_params(
@@ -130,7 +138,7 @@ def status_callback_params(
     status is ``failed`` or ``undelivered`` and ``MessagingServiceSid`` when there is one.
     """
     version = api_version or message.api_version or V2010
-    status = _status_for(message.status, version)
+    status = _status_for(message, version)
     if version == V2008:
         return [("SmsSid", message.sid), ("SmsStatus", status)]
     params: list[tuple[str, str]] = []

@@ -66,25 +66,26 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 
 def _statements(
-    node: ast.AST, in_function: bool = False
+    node: ast.AST, in_function: bool = False, typing: bool = False
 ) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
-    """Every import statement under ``node`` that can run, and whether it is in a function."""
+    """Every import statement under ``node`` that can run (with ``typing``, also those only a
+    type checker reads), and whether it is in a function."""
     for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.If) and _is_type_checking(child.test):
+        if isinstance(child, ast.If) and _is_type_checking(child.test) and not typing:
             for other in child.orelse:
-                yield from _statements_of(other, in_function)
+                yield from _statements_of(other, in_function, typing)
             continue
-        yield from _statements_of(child, in_function)
+        yield from _statements_of(child, in_function, typing)
 
 
 def _statements_of(
-    node: ast.AST, in_function: bool
+    node: ast.AST, in_function: bool, typing: bool
 ) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         yield node, in_function
         return
     nested = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-    yield from _statements(node, in_function or nested)
+    yield from _statements(node, in_function or nested, typing)
 
 
 def _resolve_from(source: str, is_package: bool, node: ast.ImportFrom) -> str:
@@ -96,12 +97,14 @@ def _resolve_from(source: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
-def imports_of(source: str, path: Path, modules: dict[str, Path]) -> list[Import]:
-    """What module ``source`` (at ``path``) imports; ``compat`` targets resolved to modules."""
+def imports_of(
+    source: str, path: Path, modules: dict[str, Path], *, typing: bool = False
+) -> list[Import]:
+    """What module ``source`` (at ``path``) imports; package targets resolved to modules."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     is_package = path.name == "__init__.py"
     found: list[Import] = []
-    for node, in_function in _statements(tree):
+    for node, in_function in _statements(tree, typing=typing):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         else:
@@ -115,10 +118,17 @@ def imports_of(source: str, path: Path, modules: dict[str, Path]) -> list[Import
     return found
 
 
-def import_graph(root: Path = PACKAGE_ROOT) -> tuple[dict[str, set[str]], list[Import]]:
-    """The package modules each module imports, and every import statement found."""
+def import_graph(
+    root: Path = PACKAGE_ROOT, *, typing: bool = False
+) -> tuple[dict[str, set[str]], list[Import]]:
+    """The package modules each module imports, and every import statement found (with
+    ``typing``, the imports under ``if TYPE_CHECKING:`` too)."""
     modules = all_modules(root)
-    statements = [imp for name, path in modules.items() for imp in imports_of(name, path, modules)]
+    statements = [
+        imp
+        for name, path in modules.items()
+        for imp in imports_of(name, path, modules, typing=typing)
+    ]
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for imp in statements:
         if imp.target in modules and imp.target != imp.source:
@@ -258,3 +268,28 @@ def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
                 seen.add(nxt)
                 todo.append(nxt)
     return seen
+
+
+# -- the emulator's parts ---------------------------------------------------------------------------
+
+
+def test_no_emulator_part_imports_the_facade_even_for_type_checking() -> None:
+    _, statements = import_graph(typing=True)
+    importers = sorted(
+        imp.source
+        for imp in statements
+        if imp.target == "compat.emulator.core" and imp.source != "compat.emulator"
+    )
+    assert importers == []
+
+
+def test_the_emulator_has_no_cycle_even_counting_type_checking_imports() -> None:
+    graph, _ = import_graph(typing=True)
+    emulator = {name for name in graph if name.startswith("compat.emulator")}
+    sub = {name: graph[name] & emulator for name in emulator}
+    assert find_cycles(sub) == []
+
+
+def test_compat_client_never_imports_the_emulator() -> None:
+    graph, _ = import_graph(typing=True)
+    assert not any(name.startswith("compat.emulator") for name in _reachable(graph, "compat.client"))

@@ -29,9 +29,10 @@ from compat.emulator.asgi import EmulatorApp
 from compat.emulator.auth import Authenticator
 from compat.emulator.callbacks import Attempt, Dispatcher, HttpReply, OutgoingRequest, Sender
 from compat.emulator.clock import Clock
+from compat.emulator.entry import Draft, Origin
 from compat.emulator.gateway import Gateway
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
-from compat.emulator.service import Draft, Origin, Service
+from compat.emulator.service import Service
 from compat.emulator.store import Account, ApiKey, PhoneNumber, Record, Store
 from compat.emulator.transport import AsyncEmulatorTransport, EmulatorTransport
 from compat.model import Direction, Message, Status

@@ -29,7 +29,8 @@ import attrs
 from compat import backends, phone, twiml
 from compat.emulator import lifecycle
 from compat.emulator.callbacks import HttpReply, OutgoingRequest
-from compat.emulator.service import Draft, Origin, Service
+from compat.emulator.entry import Draft, Origin
+from compat.emulator.service import Service
 from compat.emulator.store import Account, PhoneNumber
 from compat.errors import CompatError, InvalidPhoneNumber
 from compat.model import Direction, Message, Status

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -43,6 +43,7 @@ from compat.emulator.callbacks import (
     build_request,
 )
 from compat.emulator.clock import Clock, ManualClock
+from compat.emulator.entry import Content, Origin
 from compat.emulator.errors import api_error, twilio_error
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
 from compat.emulator.scheduler import Scheduler
@@ -61,58 +62,12 @@ from compat.model import (
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Content", "Draft", "Origin", "Service", "installed_backends"]
+__all__ = ["Service", "installed_backends"]
 
 log = logging.getLogger("compat.emulator")
 
 _DELIVERED = Outcome()
 _CANCELABLE = frozenset({"scheduled", "accepted", "queued"})
-
-
-class Content(Protocol):
-    """What a new message says and where it goes: a :class:`~compat.model.NewMessage`, or a
-    :class:`Draft` for messages the emulator makes itself."""
-
-    @property
-    def to(self) -> str | None: ...
-    @property
-    def from_(self) -> str | None: ...
-    @property
-    def body(self) -> str | None: ...
-    @property
-    def media_urls(self) -> tuple[str, ...]: ...
-    @property
-    def messaging_service_sid(self) -> str | None: ...
-    @property
-    def status_callback(self) -> str | None: ...
-    @property
-    def send_at(self) -> dt.datetime | None: ...
-
-
-@attrs.frozen(kw_only=True)
-class Draft:
-    """The content of a message the emulator makes itself (an incoming message, a TwiML reply).
-    Its numbers are normalized already, so it has no converters."""
-
-    to: str | None
-    from_: str | None
-    body: str | None = ""
-    media_urls: tuple[str, ...] = ()
-    messaging_service_sid: str | None = None
-    status_callback: str | None = None
-    send_at: dt.datetime | None = None
-
-
-@attrs.frozen(kw_only=True)
-class Origin:
-    """What the emulator adds to a new message's content: its first status and direction, the
-    dialect whose lifecycle it follows, the ``api_version`` it reports, the statuses to come."""
-
-    status: Status
-    direction: Direction
-    dialect: str
-    api_version: str
-    pending: tuple[str, ...] = ()
 
 
 def installed_backends() -> tuple[Backend, ...]:
