@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import base64
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,7 @@ def ok_sender(_request: OutgoingRequest) -> HttpReply:
 
 
 @pytest.fixture
-def count_normalize(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], int]]:
+def count_normalize(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     """Counts calls of ``compat.phone.normalize``, wherever a module looks it up."""
     original = phone.normalize
     calls = [0]
@@ -68,7 +68,7 @@ def count_normalize(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], in
         found, calls[0] = calls[0], 0
         return found
 
-    yield taken
+    return taken
 
 
 def create_request(dialect: str) -> WireRequest:
