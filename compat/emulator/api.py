@@ -48,13 +48,13 @@ class Api:
         self.service = service
 
     def fallback(self, path: str) -> Backend:
-        """The backend that answers for ``path`` when none claimed it: by API version, else 2010."""
+        """The backend that answers for ``path`` when none claimed it: the first whose API version
+        starts the path, else the first of the newest API version."""
         served = self.service.backends
         for backend in served:
             if path.startswith(f"/{backend.api_version}/"):
                 return backend
-        by_name = {b.name: b for b in served}
-        return by_name.get("2010-04-01", served[0])
+        return max(served, key=lambda backend: backend.api_version)
 
     def dispatch(self, request: WireRequest, outbox: list[OutgoingRequest]) -> WireResponse:
         """Answer ``request``; status callbacks it causes are appended to ``outbox``."""

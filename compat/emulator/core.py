@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from compat.backends.base import Backend
 from compat.client import AsyncClient, Client
-from compat.emulator import inbound
 from compat.emulator.accounts import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from compat.emulator.api import Api
 from compat.emulator.asgi import EmulatorApp
@@ -31,6 +30,7 @@ from compat.emulator.callbacks import Attempt, Dispatcher, HttpReply, OutgoingRe
 from compat.emulator.clock import Clock
 from compat.emulator.entry import Draft, Origin
 from compat.emulator.gateway import Gateway
+from compat.emulator.inbound import Inbound, receive
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
 from compat.emulator.service import Service
 from compat.emulator.store import Account, ApiKey, PhoneNumber, Record, Store
@@ -81,9 +81,9 @@ class Emulator:
             sender=sender, http_client=http_client, background_callbacks=background_callbacks,
             delays=delays, price_per_segment=price_per_segment,
         )
-        self.service = service
+        self._service = service
         self.api = Api(service)
-        self.gateway = Gateway(service, self.api)
+        self._gateway = Gateway(service, self.api)
         # The service's parts, under the names the facade has always had.
         self.clock: Clock = service.clock
         self.backends: tuple[Backend, ...] = service.backends
@@ -97,43 +97,43 @@ class Emulator:
 
     @property
     def seed(self) -> int:
-        return self.service.seed
+        return self._service.seed
 
     @seed.setter
     def seed(self, value: int) -> None:
-        self.service.sids.seed = value
+        self._service.sids.seed = value
 
     @property
     def account(self) -> Account:
         """The test account (``TEST_ACCOUNT_SID`` / ``TEST_AUTH_TOKEN``)."""
-        return self.service.accounts.test_account
+        return self._service.accounts.test_account
 
     @property
     def mode(self) -> Mode:
-        return self.service.scheduler.mode
+        return self._service.scheduler.mode
 
     @mode.setter
     def mode(self, value: Mode | str) -> None:
         """Switch modes; messages with steps still to come are rescheduled under the new mode
         (switching to immediate finishes them now)."""
-        self.service.scheduler.mode = value
+        self._service.scheduler.mode = value
 
     @property
     def delays(self) -> tuple[float, ...]:
         """Seconds between lifecycle steps in timed mode."""
-        return self.service.scheduler.delays
+        return self._service.scheduler.delays
 
     @delays.setter
     def delays(self, value: Sequence[float]) -> None:
-        self.service.scheduler.delays = tuple(float(d) for d in value)
+        self._service.scheduler.delays = tuple(float(d) for d in value)
 
     @property
     def price_per_segment(self) -> Decimal:
-        return self.service.scheduler.price_per_segment
+        return self._service.scheduler.price_per_segment
 
     @price_per_segment.setter
     def price_per_segment(self, value: Decimal | str) -> None:
-        self.service.scheduler.price_per_segment = Decimal(value)
+        self._service.scheduler.price_per_segment = Decimal(value)
 
     def add_account(
         self,
@@ -144,13 +144,13 @@ class Emulator:
         own_numbers_only: bool = False,
     ) -> Account:
         """Configure another account (SID and token derived from the seed unless given)."""
-        return self.service.accounts.add_account(
+        return self._service.accounts.add_account(
             sid, auth_token, friendly_name=friendly_name, own_numbers_only=own_numbers_only
         )
 
     def add_api_key(self, account_sid: str | None = None, secret: str | None = None) -> ApiKey:
         """An API key (``SK...``) for ``account_sid`` (default: the test account)."""
-        return self.service.accounts.add_api_key(account_sid, secret)
+        return self._service.accounts.add_api_key(account_sid, secret)
 
     def add_number(
         self,
@@ -162,7 +162,7 @@ class Emulator:
         api_version: str = "2010-04-01",
     ) -> PhoneNumber:
         """Give an account a phone number; incoming messages to it go to ``sms_url``."""
-        return self.service.accounts.add_number(
+        return self._service.accounts.add_number(
             number,
             account_sid=account_sid,
             sms_url=sms_url,
@@ -172,27 +172,27 @@ class Emulator:
 
     def outcome_for(self, to: str | None) -> Outcome:
         """How delivery to ``to`` ends (``delivered`` unless :meth:`set_outcome` said otherwise)."""
-        return self.service.outcome_for(to)
+        return self._service.outcome_for(to)
 
     def set_outcome(
         self, to: str, status: str = "delivered", error_code: int | None = None
     ) -> None:
         """How delivery to ``to`` ends for messages created from now on."""
-        self.service.set_outcome(to, status, error_code)
+        self._service.set_outcome(to, status, error_code)
 
     # -- introspection (Service) ------------------------------------------------------------------
 
     @property
     def messages(self) -> list[Message]:
         """Every stored message of every account, oldest first."""
-        return self.service.messages()
+        return self._service.messages()
 
     def messages_for(self, account_sid: str) -> list[Message]:
-        return self.service.messages(account_sid)
+        return self._service.messages(account_sid)
 
     def message(self, sid: str) -> Message:
         """The stored message ``sid`` (``KeyError`` if there is none)."""
-        return self.service.message(sid)
+        return self._service.message(sid)
 
     @property
     def callbacks(self) -> list[Attempt]:
@@ -205,13 +205,13 @@ class Emulator:
 
     def problems(self) -> list[str]:
         """What a strict test fails on: unrouted requests, failed callbacks, internal errors."""
-        return self.service.problems()
+        return self._service.problems()
 
     # -- request handling (Gateway) ---------------------------------------------------------------
 
     def handle(self, request: WireRequest) -> WireResponse:
         """Answer one API request, delivering the status callbacks it caused before returning."""
-        return self.gateway.handle(request)
+        return self._gateway.handle(request)
 
     def handle_raw(
         self,
@@ -222,11 +222,11 @@ class Emulator:
         body: bytes,
     ) -> tuple[WireResponse, list[OutgoingRequest]]:
         """Like :meth:`handle_deferred`, from a raw query string (a bad one is answered 400)."""
-        return self.gateway.handle_raw(method, path, query, headers, body)
+        return self._gateway.handle_raw(method, path, query, headers, body)
 
     def handle_deferred(self, request: WireRequest) -> tuple[WireResponse, list[OutgoingRequest]]:
         """Answer one request; the status callbacks it caused are returned, not sent."""
-        return self.gateway.handle_deferred(request)
+        return self._gateway.handle_deferred(request)
 
     # -- operations (Service, Scheduler) ----------------------------------------------------------
 
@@ -259,30 +259,30 @@ class Emulator:
             status=status, direction=direction, dialect=dialect, api_version=api_version,
             pending=pending,
         )
-        return self.service.add(account_sid, content, origin, outbox)
+        return self._service.add(account_sid, content, origin, outbox)
 
     def status_requests(
         self, record: Record, message: Message | None = None
     ) -> list[OutgoingRequest]:
         """The status callback reporting ``message`` (default: the record's current one)."""
-        return self.service.scheduler.status_requests(record, message)
+        return self._service.scheduler.status_requests(record, message)
 
     def tick(self) -> int:
         """Take every lifecycle step due by the clock, with its callbacks; returns the count."""
-        return self.service.scheduler.tick()
+        return self._service.scheduler.tick()
 
     def advance(self, sid: str | None = None) -> list[Message]:
         """Take the next planned step of message ``sid`` (or of every message with one pending),
         whatever the mode; returns the messages after their step."""
-        return self.service.scheduler.advance(sid)
+        return self._service.scheduler.advance(sid)
 
     def finish(self, sid: str | None = None) -> list[Message]:
         """Take every remaining step of ``sid`` (or of every message); returns the results."""
-        return self.service.scheduler.finish(sid)
+        return self._service.scheduler.finish(sid)
 
     def set_status(self, sid: str, status: str, error_code: int | None = None) -> Message:
         """Force message ``sid`` to ``status`` now (a test's override), with its callback."""
-        return self.service.scheduler.set_status(sid, status, error_code)
+        return self._service.scheduler.set_status(sid, status, error_code)
 
     # -- inbound (inbound) ------------------------------------------------------------------------
 
@@ -293,17 +293,17 @@ class Emulator:
         body: str = "",
         *,
         media_urls: Sequence[str] = (),
-    ) -> inbound.Inbound:
+    ) -> Inbound:
         """Simulate an incoming message from ``from_`` to the account number ``to``: store it, POST
         the number's webhook, and send the TwiML reply's messages. See :mod:`.inbound`."""
-        return inbound.receive(self.service, from_, to, body, media_urls=tuple(media_urls))
+        return receive(self._service, from_, to, body, media_urls=tuple(media_urls))
 
     def sign_and_send(
         self, kind: str, method: str, url: str, params: Sequence[tuple[str, str]], *,
         account: Account, message_sid: str | None,
     ) -> tuple[Attempt, HttpReply | None]:
         """Send one signed request now (webhooks and TwiML fetches), recording the attempt."""
-        return self.service.sign_and_send(
+        return self._service.sign_and_send(
             kind, method, url, params, account=account, message_sid=message_sid
         )
 
@@ -358,20 +358,20 @@ class Emulator:
 
     def start_background(self, interval: float = 0.05) -> None:
         """Start the ticker thread that takes timed steps by the clock (idempotent)."""
-        self.service.scheduler.start(interval)
+        self._service.scheduler.start(interval)
 
     def stop_background(self) -> None:
-        self.service.scheduler.stop()
+        self._service.scheduler.stop()
         self.dispatcher.close()
 
     def reset(self, *, seed: int | None = None) -> None:
         """Back to the state just after construction: no messages, the configured accounts only,
         no numbers or outcomes, empty logs, the manual clock at its start."""
-        self.service.reset(seed=seed)
+        self._service.reset(seed=seed)
 
     def close(self) -> None:
         """Stop background threads, close the callback client and the database."""
-        self.service.close()
+        self._service.close()
 
     def __enter__(self) -> Emulator:
         return self
