@@ -83,15 +83,14 @@ class Scheduler:
 
     # -- new messages -----------------------------------------------------------------------------
 
-    def admit(self, record: Record, send_at: dt.datetime | None, now: dt.datetime) -> Record:
-        """``record`` (new, not stored yet) with its first step scheduled: at ``send_at`` for a
-        scheduled message (never by itself in manual mode), else as the mode says."""
+    def first_due(
+        self, status: Status, more: bool, send_at: dt.datetime | None, now: dt.datetime
+    ) -> dt.datetime | None:
+        """When a new message's first step is due: at ``send_at`` for a scheduled message (never
+        by itself in manual mode), else as the mode says."""
         if send_at is not None:
-            due = None if self._mode is Mode.MANUAL else send_at
-        else:
-            status = str(record.message.status)
-            due = lifecycle.next_due(status, bool(record.pending), self._mode, now, self.delays)
-        return attrs.evolve(record, due_at=due)
+            return None if self._mode is Mode.MANUAL else send_at
+        return lifecycle.next_due(str(status), more, self._mode, now, self.delays)
 
     def run(self, record: Record, now: dt.datetime) -> tuple[Record, list[Message]]:
         """:func:`.lifecycle.run` with this scheduler's mode, delays and price."""

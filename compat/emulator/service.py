@@ -246,9 +246,11 @@ class Service:
                 dialect=origin.dialect,
                 status_callback=content.status_callback,
                 pending=origin.pending,
+                due_at=self.scheduler.first_due(
+                    origin.status, bool(origin.pending), content.send_at, now
+                ),
                 outcome_code=outcome.code,
             )
-            record = self.scheduler.admit(record, content.send_at, now)
             record, reached = self.scheduler.run(record, now)
             self.store.add(record)
         self.scheduler.report(record, reached, outbox)
