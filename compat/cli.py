@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from compat._version import __version__
+from compat.errors import ApiError, CompatError
 
 __all__ = ["main"]
 
@@ -113,8 +114,6 @@ class _Failure(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
-    from compat.errors import ApiError, CompatError
-
     parser = _parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or (arguments[0].startswith("-") and arguments[0] not in (

@@ -69,7 +69,8 @@ def _pairs(params: Params) -> list[tuple[str, str]]:
 
 
 def _number(value: str | None, api_version: str) -> str:
-    """A number as the dialect writes it: E.164 for 2010, ten digits for NANP numbers in 2008."""
+    """A number as the dialect writes it: E.164 for 2010, ten digits for NANP numbers in 2008 (a
+    value that is not a number is written unchanged, as Twilio writes a caller ID)."""
     if not value:
         return ""
     return render_number(value, NumberStyle.NANP_DIGITS) if api_version == V2008 else value

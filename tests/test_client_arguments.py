@@ -57,11 +57,15 @@ def test_sync_methods_refuse_bad_arguments(name: str, call: Callable[[Any], Any]
 @pytest.mark.parametrize(("name", "call", "parameter"), CALLS, ids=[c[0] for c in CALLS])
 def test_async_methods_refuse_bad_arguments(name: str, call: Callable[[Any], Any],
                                             parameter: str | None) -> None:
+    async def invoke(messages: Any) -> None:
+        result = call(messages)  # a binding error raises here, before any coroutine exists
+        if asyncio.iscoroutine(result):
+            await result  # options of create are read when it runs
+
     async def run() -> None:
         async with _async() as client:
-            # Arguments are checked on the call itself, before any coroutine exists to await.
             with pytest.raises(InvalidParameter) as caught:
-                call(client.messages)
+                await invoke(client.messages)
             assert caught.value.parameter == parameter
 
     asyncio.run(run())

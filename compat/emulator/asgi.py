@@ -10,24 +10,24 @@ Rules this module keeps:
   thread) and stop it at shutdown. Other scope types are refused.
 * Nothing raised escapes as a traceback to the client: an unexpected error is a 500 in the dialect's
   format, kept in the emulator's errors.
+* The app (like the transports and the server) needs only the :class:`Host` protocol, which the
+  :class:`~compat.emulator.Emulator` facade keeps; it never imports the facade.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
 
-from compat.emulator.api import api_error
+from compat.emulator.api import Api
+from compat.emulator.callbacks import Dispatcher, OutgoingRequest
+from compat.emulator.errors import api_error
 from compat.errors import ApiError
 from compat.wire import WireResponse
 
-if TYPE_CHECKING:
-    from compat.emulator.callbacks import OutgoingRequest
-    from compat.emulator.core import Emulator
-
-__all__ = ["MAX_BODY", "EmulatorApp", "handle_async"]
+__all__ = ["MAX_BODY", "EmulatorApp", "Host", "handle_async"]
 
 MAX_BODY = 1024 * 1024
 
@@ -37,15 +37,36 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+class Host(Protocol):
+    """What a way in (transport, ASGI app, server) needs from an emulator."""
+
+    @property
+    def api(self) -> Api: ...
+    @property
+    def dispatcher(self) -> Dispatcher: ...
+
+    def handle_raw(
+        self,
+        method: str,
+        path: str,
+        query: bytes,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+    ) -> tuple[WireResponse, list[OutgoingRequest]]: ...
+    def submit(self, requests: Sequence[OutgoingRequest]) -> None: ...
+    def start_background(self, interval: float = 0.05) -> None: ...
+    def stop_background(self) -> None: ...
+
+
 async def handle_async(
-    emulator: Emulator,
+    emulator: Host,
     method: str,
     path: str,
     query: bytes,
     headers: Sequence[tuple[str, str]],
     body: bytes,
 ) -> tuple[WireResponse, list[OutgoingRequest]]:
-    """:meth:`Emulator.handle_raw` from an event loop: API requests inline (they do no I/O),
+    """:meth:`Host.handle_raw` from an event loop: API requests inline (they do no I/O),
     admin requests on a worker thread (they may call webhooks)."""
     if path.startswith("/__admin"):
         return await anyio.to_thread.run_sync(
@@ -54,10 +75,13 @@ async def handle_async(
     return emulator.handle_raw(method, path, query, headers, body)
 
 
-class EmulatorApp:
+H = TypeVar("H", bound=Host)
+
+
+class EmulatorApp(Generic[H]):
     """``uvicorn.run(EmulatorApp(emulator))``; see the module docstring."""
 
-    def __init__(self, emulator: Emulator, *, max_body: int = MAX_BODY) -> None:
+    def __init__(self, emulator: H, *, max_body: int = MAX_BODY) -> None:
         self.emulator = emulator
         self.max_body = max_body
         emulator.dispatcher.background = True

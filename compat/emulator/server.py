@@ -11,15 +11,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
-from compat.emulator.asgi import EmulatorApp
+from compat.emulator.asgi import EmulatorApp, Host
 from compat.errors import ConfigurationError
 
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
-
 __all__ = ["ServedEmulator", "base_url", "bind", "serve_in_thread"]
+
+H = TypeVar("H", bound=Host)
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -57,7 +56,7 @@ def _uvicorn() -> Any:
     return uvicorn
 
 
-def make_server(emulator: Emulator, *, log_level: str = "warning", access_log: bool = False) -> Any:
+def make_server(emulator: Host, *, log_level: str = "warning", access_log: bool = False) -> Any:
     """A configured ``uvicorn.Server`` for ``emulator`` (not started)."""
     uvicorn = _uvicorn()
     config = uvicorn.Config(
@@ -71,10 +70,10 @@ def make_server(emulator: Emulator, *, log_level: str = "warning", access_log: b
     return uvicorn.Server(config)
 
 
-class ServedEmulator:
+class ServedEmulator(Generic[H]):
     """A running server: its :attr:`url`, and :meth:`stop`. A context manager."""
 
-    def __init__(self, emulator: Emulator, server: Any, sock: socket.socket) -> None:
+    def __init__(self, emulator: H, server: Any, sock: socket.socket) -> None:
         self.emulator = emulator
         self._server = server
         self._sock = sock
@@ -105,7 +104,7 @@ class ServedEmulator:
             self._thread.join(timeout)
         self._sock.close()
 
-    def __enter__(self) -> ServedEmulator:
+    def __enter__(self) -> ServedEmulator[H]:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -116,13 +115,13 @@ class ServedEmulator:
 
 
 def serve_in_thread(
-    emulator: Emulator,
+    emulator: H,
     host: str = "127.0.0.1",
     port: int = 0,
     *,
     log_level: str = "warning",
     timeout: float = 10.0,
-) -> ServedEmulator:
+) -> ServedEmulator[H]:
     """Serve ``emulator`` from a background thread; returns once it accepts connections."""
     sock = bind(host, port)
     served = ServedEmulator(emulator, make_server(emulator, log_level=log_level), sock)

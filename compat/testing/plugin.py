@@ -93,7 +93,7 @@ def twilio_client(twilio_emulator: Emulator, request: pytest.FixtureRequest) -> 
 
 
 @pytest.fixture
-def twilio_server(twilio_emulator: Emulator) -> Iterator[ServedEmulator]:
+def twilio_server(twilio_emulator: Emulator) -> Iterator[ServedEmulator[Emulator]]:
     """``twilio_emulator`` served over HTTP on 127.0.0.1; ``.url`` is the base URL."""
     from compat.emulator import serve_in_thread
 
