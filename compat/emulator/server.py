@@ -19,7 +19,7 @@ from compat.errors import ConfigurationError
 if TYPE_CHECKING:
     from compat.emulator.core import Emulator
 
-__all__ = ["ServedEmulator", "base_url", "bind", "serve_in_thread"]
+__all__ = ["ServedEmulator", "base_url", "bind", "make_app_server", "serve_in_thread"]
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -67,6 +67,15 @@ def make_server(emulator: Emulator, *, log_level: str = "warning", access_log: b
         access_log=access_log,
         ws="none",
         timeout_keep_alive=30,
+    )
+    return uvicorn.Server(config)
+
+
+def make_app_server(app: Any, *, log_level: str = "warning") -> Any:
+    """A configured ``uvicorn.Server`` for another ASGI app of the package (a cassette server)."""
+    uvicorn = _uvicorn()
+    config = uvicorn.Config(
+        app, lifespan="on", log_level=log_level, access_log=False, ws="none", timeout_keep_alive=30
     )
     return uvicorn.Server(config)
 

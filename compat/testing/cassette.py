@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import tempfile
 import threading
@@ -44,6 +45,7 @@ __all__ = ["FORMAT", "VERSION", "Cassette", "Exchange"]
 FORMAT = "twilio-compat-cassette"
 #: The version this library writes. Every older version is still read.
 VERSION = 1
+_ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 
 
 @attrs.frozen
@@ -194,6 +196,14 @@ class Cassette:
             )
         except (KeyError, TypeError, ValueError, CompatError) as exc:
             raise CassetteError(f"cassette {target} is malformed: {exc!r}") from None
+
+    def account_sid(self) -> str | None:
+        """The account of the first recorded request (its pseudonym when pseudonyms are on)."""
+        for exchange in self.exchanges:
+            found = _ACCOUNT_SID.search(exchange.request.path)
+            if found is not None:
+                return found.group(0)
+        return None
 
     def record(self, request: WireRequest, response: WireResponse) -> Exchange:
         """Scrub and append one live exchange; returns what was kept."""

@@ -16,15 +16,14 @@ Rules this module keeps:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Union
 
 from compat.errors import CompatError, ConfigurationError
-from compat.wire import WireRequest, decode_form
+from compat.wire import WireRequest
 
 __all__ = ["DEFAULT", "MATCHERS", "Matcher", "closest", "differences", "resolve"]
 
 Matcher = Callable[[WireRequest, WireRequest], list[str]]
-MatcherSpec = Union[str, Matcher]
+MatcherSpec = str | Matcher
 
 
 def _short(value: str, limit: int = 60) -> str:
