@@ -154,6 +154,8 @@ class Cassette:
         self.exchanges: list[Exchange] = list(exchanges)
         self.key = key or secrets.token_hex(16)
         self.existed = existed
+        #: Set once a session in mode ``all`` dropped what the file held.
+        self.rerecording = False
         self.scrubber = Scrubber(
             self.key, pseudonymize=pseudonymize, known=pseudonyms, secrets=secrets_
         )

@@ -17,7 +17,8 @@ Rules this module keeps:
 * A replayed response gets back the real values the scrubber saw in live requests
   (:meth:`~compat.testing.scrub.Scrubber.restore`), so a test sees in replay what it saw live.
 * Recorded exchanges are written to the cassette file as soon as they happen.
-* The transports are the only I/O here; the real transport is made only when a mode may record.
+* The transports are the only I/O here; the real transport is made only when a mode may record,
+  and closing a cassette transport closes its real one (given or made), as wrappers do.
 """
 
 from __future__ import annotations
@@ -80,8 +81,9 @@ class CassetteSession:
             self.recording = not self.cassette.existed
         else:
             self.recording = self.mode in (RecordMode.NEW_EPISODES, RecordMode.ALL)
-        if self.mode is RecordMode.ALL:
-            self.cassette.exchanges.clear()
+        if self.mode is RecordMode.ALL and not self.cassette.rerecording:
+            self.cassette.exchanges.clear()  # once per cassette: sessions may share one
+            self.cassette.rerecording = True
         self.misses: list[NoMatchingExchange] = []
 
     def __repr__(self) -> str:
@@ -206,7 +208,6 @@ class CassetteTransport(httpx.BaseTransport):
     ) -> None:
         self.session = _session(cassette, mode, matchers)
         self._real = real
-        self._owned = real is None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.session.cassette.path} {self.session.mode.value}>"
@@ -228,7 +229,8 @@ class CassetteTransport(httpx.BaseTransport):
         return fresh
 
     def close(self) -> None:
-        if self._owned and self._real is not None:
+        """Close the real transport (the one given, or the one made here)."""
+        if self._real is not None:
             self._real.close()
 
 
@@ -245,7 +247,6 @@ class AsyncCassetteTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self.session = _session(cassette, mode, matchers)
         self._real = real
-        self._owned = real is None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.session.cassette.path} {self.session.mode.value}>"
@@ -267,7 +268,8 @@ class AsyncCassetteTransport(httpx.AsyncBaseTransport):
         return fresh
 
     async def aclose(self) -> None:
-        if self._owned and self._real is not None:
+        """Close the real transport (the one given, or the one made here)."""
+        if self._real is not None:
             await self._real.aclose()
 
 
