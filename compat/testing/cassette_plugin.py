@@ -14,9 +14,9 @@
 
 Rules: :mod:`compat.testing.plugin` calls this module's hooks, so one entry point loads both;
 like that module, importing this one imports nothing else of the package (fixtures and objects
-import what they need). Credentials come from ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN`` when
-set; replaying without them, a client uses the account the cassette recorded (as a pseudonym) and
-a placeholder token, which is never checked. A request the served cassette refused fails the test
+import what they need). Credentials come from ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN``; recording
+needs them, while replaying without them a client uses the account the cassette recorded (as a
+pseudonym) and a placeholder token, which is never checked. A request the served cassette refused fails the test
 at teardown (unless ``strict=False``).
 """
 
@@ -110,9 +110,17 @@ class TwilioCassette:
     def credentials(self) -> tuple[str, str]:
         """``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN``, else the recorded account's pseudonym
         and a placeholder token."""
-        sid = os.environ.get("TWILIO_ACCOUNT_SID") or self.session.cassette.account_sid()
-        token = os.environ.get("TWILIO_AUTH_TOKEN") or PLACEHOLDER_TOKEN
-        return sid or "AC" + "0" * 32, token
+        sid = os.environ.get("TWILIO_ACCOUNT_SID")
+        token = os.environ.get("TWILIO_AUTH_TOKEN")
+        if sid and token:
+            return sid, token
+        if self.session.recording:
+            from compat.errors import ConfigurationError
+
+            raise ConfigurationError(
+                "recording needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment"
+            )
+        return sid or self.session.cassette.account_sid() or "AC" + "0" * 32, PLACEHOLDER_TOKEN
 
     def client(self, backend: str = "2010-04-01") -> Client:
         """A compat client on :attr:`transport`."""
