@@ -76,7 +76,8 @@ def test_the_official_library_replays_through_serve_cassette(served_by_cli: str)
     client = TwilioClient(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)
     client.api.base_url = served_by_cli
     sent = client.messages.create(to=JENNY, from_=ME, body="Hi from the cassette")
-    assert sent.to == JENNY and sent.account_sid == TEST_ACCOUNT_SID
+    assert sent.to == JENNY
+    assert sent.account_sid == TEST_ACCOUNT_SID
     assert client.messages(sent.sid).fetch().status == "delivered"
     with pytest.raises(TwilioRestException) as refused:
         client.messages.create(to=JENNY, from_=ME, body="Something else")
@@ -120,7 +121,9 @@ def test_a_served_cassette_records_through_upstream(tmp_path: Path) -> None:
     emulator.close()
     assert emulator.messages[0].sid == sent.sid
     text = path.read_text(encoding="utf-8")
-    assert TEST_AUTH_TOKEN not in text and TEST_ACCOUNT_SID not in text and JENNY not in text
+    assert TEST_AUTH_TOKEN not in text
+    assert TEST_ACCOUNT_SID not in text
+    assert JENNY not in text
     with serve_cassette(CassetteSession(path)) as served:
         client = TwilioClient(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)
         client.api.base_url = served.url
@@ -141,4 +144,5 @@ def test_serve_cassette_refuses_a_missing_cassette(tmp_path: Path) -> None:
         [sys.executable, "-m", "compat", "serve", "--cassette", str(bad), "--port", "0"],
         capture_output=True, text=True, timeout=60, check=False,
     )
-    assert done.returncode == 1 and "is not a twilio-compat cassette" in done.stderr
+    assert done.returncode == 1
+    assert "is not a twilio-compat cassette" in done.stderr

@@ -76,7 +76,8 @@ def test_record_then_replay_with_the_server_gone(upstream: str, tmp_path: Path) 
     assert replayed == live  # the real number and account come back in the replay
     assert replayed[0].to == JENNY  # type: ignore[attr-defined]
     data = json.loads(text)
-    assert data["format"] == "twilio-compat-cassette" and data["version"] == 1
+    assert data["format"] == "twilio-compat-cassette"
+    assert data["version"] == 1
     kinds = [next(iter(item["result"])) for item in data["exchanges"]]
     assert kinds == ["message", "message", "page"]
     assert {item["dialect"] for item in data["exchanges"]} == {"2010-04-01"}
@@ -109,10 +110,12 @@ def test_a_changed_request_names_the_closest_recording_and_what_differed(
     with client(NOWHERE, ReplayTransport(path)) as c, pytest.raises(NoMatchingExchange) as caught:
         c.messages.create(to=JENNY, from_=ME, body="Hello, changed")
     error = caught.value
-    assert error.closest is not None and error.closest.startswith("POST /2010-04-01/Accounts/AC")
+    assert error.closest is not None
+    assert error.closest.startswith("POST /2010-04-01/Accounts/AC")
     assert error.differences == ("body Body: recorded 'Hello', sent 'Hello, changed'",)
     assert "exchange 1 of 3" in str(error)
-    assert TEST_AUTH_TOKEN not in str(error) and TEST_ACCOUNT_SID not in str(error)
+    assert TEST_AUTH_TOKEN not in str(error)
+    assert TEST_ACCOUNT_SID not in str(error)
 
 
 def test_matchers_are_configurable_on_the_transport(upstream: str, tmp_path: Path) -> None:
@@ -143,7 +146,8 @@ def test_mode_new_episodes_replays_what_matches_and_records_the_rest(
         c.messages.create(to=JENNY, from_=ME, body="Hello")  # replayed
         c.messages.create(to=JENNY, from_=ME, body="Second")  # sent and recorded
     bodies = [item["request"]["body"] for item in json.loads(path.read_text())["exchanges"]]
-    assert len(bodies) == 4 and "Body=Second" in bodies[-1]
+    assert len(bodies) == 4
+    assert "Body=Second" in bodies[-1]
     session_of_three(NOWHERE, ReplayTransport(path))
 
 
@@ -154,7 +158,8 @@ def test_mode_all_rerecords_and_keeps_the_pseudonym_key(upstream: str, tmp_path:
     with client(upstream, CassetteTransport(path, mode="all")) as c:
         c.messages.create(to=JENNY, from_=ME, body="Only this")
     data = json.loads(path.read_text())
-    assert data["pseudonyms"]["key"] == key and len(data["exchanges"]) == 1
+    assert data["pseudonyms"]["key"] == key
+    assert len(data["exchanges"]) == 1
 
 
 def test_mode_none_with_no_cassette_says_so(tmp_path: Path) -> None:

@@ -14,10 +14,10 @@
 
 Rules: :mod:`compat.testing.plugin` calls this module's hooks, so one entry point loads both;
 like that module, importing this one imports nothing else of the package (fixtures and objects
-import what they need). Credentials come from ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN``; recording
-needs them, while replaying without them a client uses the account the cassette recorded (as a
-pseudonym) and a placeholder token, which is never checked. A request the served cassette refused fails the test
-at teardown (unless ``strict=False``).
+import what they need). Credentials come from ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN``:
+recording needs them; replaying without them, a client uses the account the cassette recorded (as
+a pseudonym) and a placeholder token, which is never checked. A request the served cassette
+refused fails the test at teardown (unless ``strict=False``).
 """
 
 from __future__ import annotations
