@@ -146,3 +146,41 @@ def test_serve_cassette_refuses_a_missing_cassette(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "is not a twilio-compat cassette" in done.stderr
+
+
+def test_serve_cassette_can_record_through_an_upstream(tmp_path: Path) -> None:
+    path = tmp_path / "new.json"
+    emulator = Emulator()
+    with serve_in_thread(emulator) as upstream:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "compat", "serve", "--cassette", str(path), "--port", "0",
+             "--record-mode", "once", "--upstream", upstream.url],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            assert process.stdout is not None
+            url = process.stdout.readline().split()[-1]
+            assert "exchanges=0 record-mode=once" in process.stdout.readline()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    answer = httpx.post(
+                        f"{url}/2010-04-01/Accounts/{TEST_ACCOUNT_SID}/Messages.json",
+                        data={"To": JENNY, "From": ME, "Body": "recorded by the CLI"},
+                        auth=(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN),
+                    )
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+        finally:
+            process.terminate()
+            process.communicate(timeout=30)
+    emulator.close()
+    assert answer.status_code == 201
+    assert answer.json()["to"] == JENNY
+    assert [m.body for m in emulator.messages] == ["recorded by the CLI"]
+    text = path.read_text(encoding="utf-8")
+    assert "recorded by the CLI" in text
+    assert TEST_AUTH_TOKEN not in text
