@@ -34,6 +34,18 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("compat.testing.plugin", "compat.emulator"): (
         "the pytest plugin loads in every session; only its fixtures need the emulator"
     ),
+    ("compat.cli", "compat.testing.commands"): "the CLI starts fast; only check and serve "
+    "--cassette need the cassette machinery",
+    **{
+        ("compat.testing.cassette_plugin", target): (
+            "the cassette half of the pytest plugin loads in every session; only a marked test "
+            "needs cassettes, clients or servers"
+        )
+        for target in ("compat.testing.replay", "compat.errors", "compat.client",
+                       "compat.testing.cassette_server", "compat.testing.cassette")
+    },
+    ("compat.testing.golden", "jsonschema"): "an optional dependency (the [test] extra)",
+    ("compat.testing.golden", "referencing"): "an optional dependency (the [test] extra)",
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from compat.emulator.asgi import EmulatorApp, Host
 from compat.errors import ConfigurationError
 
-__all__ = ["ServedEmulator", "base_url", "bind", "serve_in_thread"]
+__all__ = ["ServedEmulator", "base_url", "bind", "make_app_server", "serve_in_thread"]
 
 H = TypeVar("H", bound=Host)
 
@@ -66,6 +66,15 @@ def make_server(emulator: Host, *, log_level: str = "warning", access_log: bool 
         access_log=access_log,
         ws="none",
         timeout_keep_alive=30,
+    )
+    return uvicorn.Server(config)
+
+
+def make_app_server(app: Any, *, log_level: str = "warning") -> Any:
+    """A configured ``uvicorn.Server`` for another ASGI app of the package (a cassette server)."""
+    uvicorn = _uvicorn()
+    config = uvicorn.Config(
+        app, lifespan="on", log_level=log_level, access_log=False, ws="none", timeout_keep_alive=30
     )
     return uvicorn.Server(config)
 
