@@ -4,8 +4,8 @@ The distribution below touches nothing in ``compat/``: it subclasses
 :class:`compat.backends.JsonBackend` with its own :class:`compat.backends.DialectRules` (other
 paths, other field names, its own body limit) and declares an entry point in the
 ``compat.backends`` group. Through the registry it then works end to end: the client, the emulator
-serving it over the same store as the built-in dialects, error answers, and the round-trip
-properties.
+serving it over the same store as the built-in dialects, error answers, the golden-case runner on
+cases it ships, and the round-trip properties.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ import pytest
 from hypothesis import given
 
 import compat.backends as registry
-from compat import ApiError, BodyTooLong, UnsupportedOperation
+from compat import ApiError, BodyTooLong, UnsupportedOperation, fixtures
 from compat.backends import Backend, JsonBackend
+from compat.backends.base import FetchCall
 from compat.emulator import Emulator
 from compat.model import Message
+from compat.testing import golden
 from compat.wire import WireRequest
 from tests import strategies as ms
 
@@ -163,6 +165,47 @@ def test_the_wire_uses_its_own_names_and_codes(acme: Backend) -> None:
         page = json.loads(emulator.handle(WireRequest("GET", path, headers=headers)).body)
         assert {"Page", "Size", "Pages", "Total", "Texts"} <= set(page)
         assert page["Texts"][0]["Id"] == document["Id"]
+
+
+ACME_CASE = {
+    "description": "Fetch one text.",
+    "request": {"method": "GET", "target": f"/acme/2012/Accounts/{'AC' + 'a' * 32}/Texts/"
+                                            f"{'SM' + 'b' * 32}.json"},
+    "built": True,
+    "call": {"fetch": {"account_sid": "AC" + "a" * 32, "sid": "SM" + "b" * 32}},
+    "response": {
+        "status": 200,
+        "content_type": "application/json",
+        "body": json.dumps({
+            "Id": "SM" + "b" * 32, "Account": "AC" + "a" * 32, "Recipient": TO, "Sender": FROM,
+            "Text": "hello", "State": "delivered", "Way": "outbound-api",
+            "Created": "Thu, 11 Mar 2010 09:30:01 +0000", "Version": NAME,
+            "Link": f"/acme/2012/Accounts/{'AC' + 'a' * 32}/Texts/{'SM' + 'b' * 32}.json",
+        }),
+    },
+    "result": {"message": {
+        "sid": "SM" + "b" * 32, "account_sid": "AC" + "a" * 32, "to": TO, "from_": FROM,
+        "body": "hello", "status": "delivered", "direction": "outbound-api",
+        "date_created": "2010-03-11T09:30:01+00:00", "api_version": NAME,
+        "uri": f"/acme/2012/Accounts/{'AC' + 'a' * 32}/Texts/{'SM' + 'b' * 32}.json",
+    }},
+    "canonical": True,
+}
+
+
+def test_the_golden_case_runner_checks_its_cases(acme: Backend, tmp_path: Path) -> None:
+    folder = tmp_path / "cases" / NAME
+    folder.mkdir(parents=True)
+    (folder / "fetch.json").write_text(json.dumps(ACME_CASE))
+    (case,) = fixtures.cases(NAME, root=tmp_path / "cases")
+    assert case.call == FetchCall("AC" + "a" * 32, "SM" + "b" * 32)
+    report = golden.check_root(tmp_path / "cases")
+    assert (report.checked, report.problems) == (1, ())
+    # A case the dialect does not render byte for byte is reported, not passed.
+    wrong = dict(ACME_CASE, result={"message": {**ACME_CASE["result"]["message"],  # type: ignore[dict-item]
+                                                "body": "other"}})
+    (folder / "fetch.json").write_text(json.dumps(wrong))
+    assert not golden.check_root(tmp_path / "cases").ok
 
 
 def _after_acme_trip(message: Message) -> Message:

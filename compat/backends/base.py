@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from compat.errors import ApiError, CompatError
-from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMessage
+from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMessage, Status
 from compat.wire import WireRequest, WireResponse
 
 __all__ = [
@@ -118,6 +118,11 @@ class Backend(Protocol):
     # -- server side: request -> model ---------------------------------------------------------
     def parse_request(self, request: WireRequest) -> ServerCall | None:
         """The call a request makes, or ``None`` when its path is not this dialect's."""
+        ...
+
+    def status_for(self, status: Status) -> Status:
+        """``status`` as this dialect writes it (richer statuses map down to the nearest one it
+        documents; an unknown string passes through unchanged)."""
         ...
 
     def error_for(self, error: CompatError) -> ApiError:

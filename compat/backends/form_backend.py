@@ -63,6 +63,7 @@ from compat.model import (
     MessagePage,
     MessageUpdate,
     NewMessage,
+    Status,
 )
 from compat.wire import FORM_CONTENT_TYPE, WireRequest, WireResponse, encode_form, form_value
 
@@ -202,6 +203,9 @@ class FormBackend(abc.ABC):
             return request.form()
         except MalformedDocument as exc:
             raise bad_request(f"The request body is not form data: {exc}") from None
+
+    def status_for(self, status: Status) -> Status:
+        return self.rules.status(status)
 
     def error_for(self, error: CompatError) -> ApiError:
         """Twilio's answer, in this dialect, for a library error raised while serving a request."""

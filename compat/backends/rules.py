@@ -217,6 +217,9 @@ class DialectRules:
     method_override: bool = False
     #: The media type of the dialect's documents.
     content_type: str
+    #: The schema of each kind of document (``message``, ``page``, ``error``; ``*``: one schema
+    #: for every kind), as paths under the shipped ``schemas/`` folder.
+    schemas: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def carried(self) -> frozenset[str]:

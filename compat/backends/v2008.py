@@ -88,6 +88,7 @@ RULES_2008: Final = DialectRules(
     list_name="SMSMessages",
     method_override=True,
     content_type=CONTENT_TYPE,
+    schemas={"*": "v2008/twilio-response.xsd"},
 )
 
 

@@ -83,6 +83,8 @@ RULES_2010: Final = DialectRules(
     page_fields=PAGE_FIELDS_2010,
     list_name="messages",
     content_type=CONTENT_TYPE,
+    schemas={"message": "v2010/message.schema.json", "page": "v2010/message-page.schema.json",
+             "error": "v2010/error.schema.json"},
 )
 
 

@@ -87,6 +87,8 @@ RULES_2010_SMS: Final = attrs.evolve(
     page_uri_order=("Page", "PageSize"),
     page_fields=_PAGE_FIELDS,
     list_name="sms_messages",
+    schemas={"message": "v2010/sms-message.schema.json",
+             "page": "v2010/sms-message-page.schema.json", "error": "v2010/error.schema.json"},
 )
 
 

@@ -25,6 +25,7 @@ from lxml import etree
 from compat import backends, errors, fixtures
 from compat._resources import data_root
 from compat._xml import parse_xml
+from compat.backends import FormBackend
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -40,15 +41,6 @@ from compat.wire import WireRequest, WireResponse
 
 __all__ = ["Problem", "Report", "check_case", "check_root"]
 
-#: The schema of each dialect's documents, by result kind (``"*"``: one XSD for every kind).
-SCHEMAS: dict[str, dict[str, str]] = {
-    "2008-08-01": {"*": "v2008/twilio-response.xsd"},
-    "2010-04-01": {"message": "v2010/message.schema.json", "page": "v2010/message-page.schema.json",
-                   "error": "v2010/error.schema.json"},
-    "2010-04-01-sms": {"message": "v2010/sms-message.schema.json",
-                       "page": "v2010/sms-message-page.schema.json",
-                       "error": "v2010/error.schema.json"},
-}
 
 
 @attrs.frozen
@@ -122,8 +114,9 @@ def _parsed(backend: Backend, case: GoldenCase) -> object:
 
 
 def _schema_errors(dialect: str, kind: str, body: bytes) -> list[str] | None:
-    names = SCHEMAS.get(dialect)
-    if names is None:
+    backend = backends.get(dialect)
+    names = backend.rules.schemas if isinstance(backend, FormBackend) else None
+    if not names:
         return None
     name = names.get("*") or names.get(kind)
     if name is None:
