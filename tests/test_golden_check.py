@@ -7,9 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 
 from compat import backends, fixtures
+from compat.backends import JsonBackend
+from compat.backends.v2010 import RULES_2010
 from compat.cli import main
 from compat.testing.golden import check_root
 
@@ -89,7 +92,8 @@ def test_each_kind_of_problem_is_reported(root: Path, capsys: pytest.CaptureFixt
 def test_unknown_dialects_fail_and_dialects_without_a_schema_are_noted(root: Path) -> None:
     shutil.copytree(root / "2010-04-01", root / "acme-2010")
     shutil.copytree(root / "2010-04-01", root / "nobody-knows")
-    backends.register("acme-2010", backends.get("2010-04-01"))
+    schemaless = attrs.evolve(RULES_2010, name="acme-2010", schemas={})
+    backends.register("acme-2010", JsonBackend(schemaless))
     try:
         report = check_root(root)
     finally:
