@@ -4,7 +4,8 @@ Rules: with no arguments it sends one message through an emulator embedded in th
 credentials, no network, deterministic test account) with the compat client, prints the new
 message's SID and exits 0; it never waits on anything outside the process. ``serve`` runs the
 emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the inbox
-page's address first.
+page's address first (``serve --cassette PATH`` serves a recorded cassette instead; ``check DIR``
+checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
 Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request), never a
 traceback.
 """
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from compat._version import __version__
+from compat.errors import ApiError, CompatError
 
 __all__ = ["main"]
 
@@ -63,7 +65,22 @@ def _parser() -> argparse.ArgumentParser:
         help="do not serve the inbox page at / (the API and /__admin only)",
     )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
+    _cassette_options(serve)
+
+    check = commands.add_parser(
+        "check", help="check a directory of golden cases: each parses, renders back, validates"
+    )
+    check.add_argument("root", help="a folder of <dialect>/*.json golden cases")
     return parser
+
+
+def _cassette_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cassette", default=None, metavar="PATH",
+                        help="serve this recorded cassette instead of the emulator")
+    parser.add_argument("--record-mode", choices=("none", "once", "new_episodes", "all"),
+                        default="none", help="with --cassette: when to record (default none)")
+    parser.add_argument("--upstream", default="https://api.twilio.com",
+                        help="with --cassette and a recording mode: where requests go")
 
 
 def _send_options(parser: argparse.ArgumentParser) -> None:
@@ -122,8 +139,6 @@ class _Failure(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
-    from compat.errors import ApiError, CompatError
-
     parser = _parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or (arguments[0].startswith("-") and arguments[0] not in (
@@ -132,8 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = ["send", *arguments]
     args = parser.parse_args(arguments)
     try:
+        if args.command == "serve" and args.cassette:
+            from compat.testing.commands import serve_cassette_command
+
+            return serve_cassette_command(args, sys.stdout)
         if args.command == "serve":
             return _serve(args, sys.stdout)
+        if args.command == "check":
+            from compat.testing.commands import check_command
+
+            return check_command(args, sys.stdout)
         return _send(args, sys.stdout)
     except ApiError as exc:
         sys.stderr.write(f"twilio-compat: the emulator refused the message: {exc}\n")

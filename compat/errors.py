@@ -16,9 +16,11 @@ The tree is named for who is to blame::
     │   └── UnexpectedDocument    well-formed but not what the dialect promises
     ├── ApiError                  the API answered an error (status, code, message, more_info)
     ├── PartialSend               a split body was sent only in part (.sent, .pieces, .error)
-    └── TransportError            the request may not have reached the API
-        ├── ConnectError          it certainly did not (refused, DNS, connect timeout)
-        └── ReadError             it may have (read timeout, connection dropped)
+    ├── TransportError            the request may not have reached the API
+    │   ├── ConnectError          it certainly did not (refused, DNS, connect timeout)
+    │   └── ReadError             it may have (read timeout, connection dropped)
+    └── CassetteError             a test cassette cannot be read, written or replayed
+        └── NoMatchingExchange    a request matches nothing recorded (names the closest)
 
 Rules: messages name the offending value and field but never a secret; nothing here imports lxml,
 json or httpx, so the tree is cheap to import and safe to catch anywhere.
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ApiError",
     "BodyTooLong",
+    "CassetteError",
     "CompatError",
     "ConfigurationError",
     "ConnectError",
@@ -41,6 +44,7 @@ __all__ = [
     "InvalidParameter",
     "InvalidPhoneNumber",
     "MalformedDocument",
+    "NoMatchingExchange",
     "PartialSend",
     "ReadError",
     "RequestError",
@@ -213,3 +217,23 @@ class ConnectError(TransportError):
 
 class ReadError(TransportError):
     """The request may have reached the API: a read timeout or a dropped connection."""
+
+
+class CassetteError(CompatError):
+    """A test cassette cannot be read, written or replayed (see :mod:`compat.testing.replay`)."""
+
+
+class NoMatchingExchange(CassetteError):
+    """A request matches no recorded exchange that is left to play.
+
+    ``request`` describes the request (scrubbed), ``closest`` the nearest recorded one (or
+    ``None`` when the cassette is empty) and ``differences`` what differed, field by field.
+    """
+
+    def __init__(
+        self, message: str, *, request: str, closest: str | None, differences: tuple[str, ...]
+    ) -> None:
+        self.request = request
+        self.closest = closest
+        self.differences = differences
+        super().__init__(message)

@@ -9,7 +9,9 @@ on the wire with the model values it means, so one table can check both sides of
 
 Rules this module keeps:
 
-* Data is read through :func:`compat._resources.data_root`, never from paths built here.
+* The shipped data is read through :func:`compat._resources.data_root`, never from paths built
+  here; your own cases are read from ``root=`` folders laid out the same way
+  (``<root>/<dialect>/<name>.json``), through the same reader, and are not cached.
 * The plain-JSON form of model values (:func:`to_plain` / :func:`from_plain`) uses the model's
   field names, ISO 8601 for datetimes and dates, strings for decimals and enums, lists for tuples,
   and leaves out ``None`` and empty values. ``from_plain(to_plain(x)) == x`` for every model value.
@@ -57,6 +59,7 @@ __all__ = [
     "dialects",
     "from_plain",
     "load",
+    "read",
     "to_plain",
 ]
 
@@ -192,10 +195,19 @@ def _call(data: Mapping[str, Any]) -> ServerCall | ApiError:
 # -- reading cases ---------------------------------------------------------------------------------
 
 
-def _folder(dialect: str) -> Traversable | Path:
-    folder = data_root("fixtures").joinpath(dialect)
+def _root(root: str | Path | None) -> Traversable | Path:
+    if root is None:
+        return data_root("fixtures")
+    folder = Path(root)
     if not folder.is_dir():
-        known = ", ".join(dialects())
+        raise ValueError(f"no folder of golden cases at {folder}")
+    return folder
+
+
+def _folder(dialect: str, root: str | Path | None = None) -> Traversable | Path:
+    folder = _root(root).joinpath(dialect)
+    if not folder.is_dir():
+        known = ", ".join(dialects(root))
         raise ValueError(f"no golden cases for dialect {dialect!r}; known: {known}")
     return folder
 
@@ -256,10 +268,27 @@ def _case(
     )
 
 
+def cases(
+    dialect: str | None = None, *, root: str | Path | None = None
+) -> tuple[GoldenCase, ...]:
+    """Every golden case of ``dialect`` (of every dialect when ``None``), sorted by name.
+
+    ``root`` reads your own cases from a folder laid out like the shipped one
+    (``<root>/<dialect>/<name>.json``); without it, the cases shipped with the package.
+    """
+    if dialect is None:
+        return tuple(case for name in dialects(root) for case in cases(name, root=root))
+    if root is None:
+        return _shipped(dialect)
+    return _read(dialect, _folder(dialect, root))
+
+
 @functools.cache
-def cases(dialect: str) -> tuple[GoldenCase, ...]:
-    """Every golden case of ``dialect``, sorted by name."""
-    folder = _folder(dialect)
+def _shipped(dialect: str) -> tuple[GoldenCase, ...]:
+    return _read(dialect, _folder(dialect))
+
+
+def _read(dialect: str, folder: Traversable | Path) -> tuple[GoldenCase, ...]:
     found = []
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".json") or not entry.is_file():
@@ -268,23 +297,34 @@ def cases(dialect: str) -> tuple[GoldenCase, ...]:
         try:
             data = json.loads(entry.read_text(encoding="utf-8"))
             found.append(_case(dialect, folder, name, data))
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
             raise ValueError(f"golden case {dialect}/{entry.name} is malformed: {exc}") from exc
     return tuple(found)
 
 
-def load(dialect: str, name: str) -> GoldenCase:
-    """One golden case by name (the file name without ``.json``)."""
-    for case in cases(dialect):
+def read(path: str | Path, dialect: str | None = None) -> GoldenCase:
+    """One case file; its dialect defaults to the name of the folder holding it."""
+    file = Path(path)
+    chosen = dialect or file.parent.name
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return _case(chosen, file.parent, file.stem, data)
+    except (KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
+        raise ValueError(f"golden case {chosen}/{file.name} is malformed: {exc}") from exc
+
+
+def load(dialect: str, name: str, *, root: str | Path | None = None) -> GoldenCase:
+    """One golden case by name (the file name without ``.json``), shipped or under ``root``."""
+    for case in cases(dialect, root=root):
         if case.name == name:
             return case
     raise ValueError(f"no golden case {name!r} for dialect {dialect!r}")
 
 
-def dialects() -> tuple[str, ...]:
-    """The dialects that have golden cases."""
-    root = data_root("fixtures")
+def dialects(root: str | Path | None = None) -> tuple[str, ...]:
+    """The dialects that have golden cases (shipped, or under ``root``)."""
+    folder = _root(root)
     return tuple(sorted(
-        entry.name for entry in root.iterdir()
+        entry.name for entry in folder.iterdir()
         if entry.is_dir() and any(item.name.endswith(".json") for item in entry.iterdir())
     ))

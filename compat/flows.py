@@ -95,7 +95,7 @@ def _exchange(
 def _checked_sid(sid: object) -> str:
     if not isinstance(sid, str) or not MESSAGE_SID.match(sid):
         raise InvalidParameter(
-            f"{sid!r} is not a message SID (SM or MM followed by 32 hex digits)", parameter="Sid"
+            f"{sid!r} is not a message SID (SM or MM followed by 32 hex digits)", parameter="sid"
         )
     return sid
 

@@ -19,12 +19,27 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from compat import phone
+from compat._checks import (
+    aware,
+    fallback_number,
+    from_number,
+    nonnegative,
+    optional_count,
+    optional_date,
+    optional_decimal,
+    optional_int,
+    optional_page,
+    optional_page_size,
+    optional_str,
+    sid_matching,
+    str_tuple,
+    to_number,
+)
 from compat.errors import ApiError, InvalidParameter
 
 __all__ = [
@@ -130,109 +145,6 @@ class AddressRetention(_ClosedEnum):
     OBFUSCATE = "obfuscate"
 
 
-def _optional_decimal(value: object) -> Decimal | None:
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise InvalidParameter(f"a price must be a decimal string or number, got {value!r}")
-    try:
-        result = Decimal(str(value))
-    except InvalidOperation:
-        raise InvalidParameter(f"{value!r} is not a decimal number") from None
-    if not result.is_finite():
-        raise InvalidParameter(f"{value!r} is not a finite decimal number")
-    return result
-
-
-def _optional_count(value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise InvalidParameter(f"a count must be an integer, got {value!r}")
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    if isinstance(value, int) and value >= 0:
-        return value
-    raise InvalidParameter(f"a count must be a non-negative integer, got {value!r}")
-
-
-def _optional_int(value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise InvalidParameter(f"expected an integer, got {value!r}")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value):
-        return int(value)
-    raise InvalidParameter(f"expected an integer, got {value!r}")
-
-
-def _str_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, str):
-            raise InvalidParameter(f"expected strings, got {item!r}")
-    return items
-
-
-def _aware(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, dt.datetime):
-        raise InvalidParameter(
-            f"{attribute.name} must be a datetime, got {type(value).__name__}",
-            parameter=attribute.name,
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidParameter(
-            f"{attribute.name} must be timezone-aware, got naive {value.isoformat()}",
-            parameter=attribute.name,
-        )
-
-
-def _optional_str(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise InvalidParameter(
-            f"{attribute.name} must be a string, got {type(value).__name__}",
-            parameter=attribute.name,
-        )
-
-
-def _sid(pattern: re.Pattern[str], *, optional: bool) -> Any:
-    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, str) or not pattern.match(value):
-            raise InvalidParameter(
-                f"{attribute.name} {value!r} does not match {pattern.pattern[2:-2]}",
-                parameter=attribute.name,
-            )
-
-    return check
-
-
-def _number(value: object, field: str | None = None) -> str:
-    if not isinstance(value, str):
-        raise InvalidParameter(
-            f"{field or 'a phone number'} must be a string, got {type(value).__name__}",
-            parameter=field,
-        )
-    return phone.normalize(value, field=field)
-
-
-def _to_number(value: object) -> str:
-    return _number(value, "To")
-
-
-def _from_number(value: object) -> str:
-    return _number(value, "From")
-
-
 @attrs.frozen(kw_only=True)
 class Message:
     """A message as either API generation reports it, in plain Python values.
@@ -240,30 +152,30 @@ class Message:
     Fields a dialect cannot carry are ``None`` (or empty) after parsing that dialect.
     """
 
-    sid: str = attrs.field(validator=_sid(MESSAGE_SID, optional=False))
-    account_sid: str = attrs.field(validator=_sid(ACCOUNT_SID, optional=False))
-    to: str | None = attrs.field(default=None, validator=_optional_str)
-    from_: str | None = attrs.field(default=None, validator=_optional_str)
-    body: str | None = attrs.field(default=None, validator=_optional_str)
+    sid: str = attrs.field(validator=sid_matching(MESSAGE_SID, optional=False))
+    account_sid: str = attrs.field(validator=sid_matching(ACCOUNT_SID, optional=False))
+    to: str | None = attrs.field(default=None, validator=optional_str)
+    from_: str | None = attrs.field(default=None, validator=optional_str)
+    body: str | None = attrs.field(default=None, validator=optional_str)
     status: Status = attrs.field(default=Status.QUEUED, converter=Status)
     direction: Direction | None = attrs.field(
         default=None, converter=attrs.converters.optional(Direction)
     )
-    date_created: dt.datetime | None = attrs.field(default=None, validator=_aware)
-    date_updated: dt.datetime | None = attrs.field(default=None, validator=_aware)
-    date_sent: dt.datetime | None = attrs.field(default=None, validator=_aware)
-    price: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
-    price_unit: str | None = attrs.field(default=None, validator=_optional_str)
-    num_segments: int | None = attrs.field(default=None, converter=_optional_count)
-    num_media: int | None = attrs.field(default=None, converter=_optional_count)
-    error_code: int | None = attrs.field(default=None, converter=_optional_int)
-    error_message: str | None = attrs.field(default=None, validator=_optional_str)
+    date_created: dt.datetime | None = attrs.field(default=None, validator=aware)
+    date_updated: dt.datetime | None = attrs.field(default=None, validator=aware)
+    date_sent: dt.datetime | None = attrs.field(default=None, validator=aware)
+    price: Decimal | None = attrs.field(default=None, converter=optional_decimal)
+    price_unit: str | None = attrs.field(default=None, validator=optional_str)
+    num_segments: int | None = attrs.field(default=None, converter=optional_count)
+    num_media: int | None = attrs.field(default=None, converter=optional_count)
+    error_code: int | None = attrs.field(default=None, converter=optional_int)
+    error_message: str | None = attrs.field(default=None, validator=optional_str)
     messaging_service_sid: str | None = attrs.field(
-        default=None, validator=_sid(SERVICE_SID, optional=True)
+        default=None, validator=sid_matching(SERVICE_SID, optional=True)
     )
-    api_version: str | None = attrs.field(default=None, validator=_optional_str)
-    uri: str | None = attrs.field(default=None, validator=_optional_str)
-    media_urls: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    api_version: str | None = attrs.field(default=None, validator=optional_str)
+    uri: str | None = attrs.field(default=None, validator=optional_str)
+    media_urls: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
 
 
 _VALIDITY_RANGE = range(1, 36001)
@@ -280,98 +192,74 @@ class NewMessage:
     Dialect limits (body length, media support) are the backend's to enforce, not the model's.
     """
 
-    to: str = attrs.field(converter=_to_number)
-    from_: str | None = attrs.field(default=None, converter=attrs.converters.optional(_from_number))
+    to: str = attrs.field(converter=to_number)
+    from_: str | None = attrs.field(default=None, converter=attrs.converters.optional(from_number))
     messaging_service_sid: str | None = attrs.field(
-        default=None, validator=_sid(SERVICE_SID, optional=True)
+        default=None, validator=sid_matching(SERVICE_SID, optional=True)
     )
-    body: str | None = attrs.field(default=None, validator=_optional_str)
-    media_urls: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
-    status_callback: str | None = attrs.field(default=None, validator=_optional_str)
+    body: str | None = attrs.field(default=None, validator=optional_str)
+    media_urls: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    status_callback: str | None = attrs.field(default=None, validator=optional_str)
     application_sid: str | None = attrs.field(
-        default=None, validator=_sid(APPLICATION_SID, optional=True)
+        default=None, validator=sid_matching(APPLICATION_SID, optional=True)
     )
-    content_sid: str | None = attrs.field(default=None, validator=_sid(CONTENT_SID, optional=True))
-    content_variables: str | None = attrs.field(default=None, validator=_optional_str)
-    validity_period: int | None = attrs.field(default=None, converter=_optional_int)
-    max_price: Decimal | None = attrs.field(default=None, converter=_optional_decimal)
+    content_sid: str | None = attrs.field(
+        default=None, validator=sid_matching(CONTENT_SID, optional=True)
+    )
+    content_variables: str | None = attrs.field(default=None, validator=optional_str)
+    validity_period: int | None = attrs.field(default=None, converter=optional_int)
+    max_price: Decimal | None = attrs.field(default=None, converter=optional_decimal)
     provide_feedback: bool | None = None
     force_delivery: bool | None = None
     smart_encoded: bool | None = None
     shorten_urls: bool | None = None
     send_as_mms: bool | None = None
-    attempt: int | None = attrs.field(default=None, converter=_optional_int)
+    attempt: int | None = attrs.field(default=None, converter=optional_int)
     content_retention: ContentRetention | None = attrs.field(
         default=None, converter=attrs.converters.optional(ContentRetention)
     )
     address_retention: AddressRetention | None = attrs.field(
         default=None, converter=attrs.converters.optional(AddressRetention)
     )
-    send_at: dt.datetime | None = attrs.field(default=None, validator=_aware)
-    schedule_type: str | None = attrs.field(default=None, validator=_optional_str)
-    persistent_action: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    send_at: dt.datetime | None = attrs.field(default=None, validator=aware)
+    schedule_type: str | None = attrs.field(default=None, validator=optional_str)
+    persistent_action: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     fallback_from: str | None = attrs.field(
-        default=None, converter=attrs.converters.optional(_number)
+        default=None, converter=attrs.converters.optional(fallback_number)
     )
 
     def __attrs_post_init__(self) -> None:
         if self.from_ is None and self.messaging_service_sid is None:
             raise InvalidParameter(
-                "a sender is required: give from_ or messaging_service_sid", parameter="From"
+                "a sender is required: give from_ or messaging_service_sid", parameter="from_"
             )
         if not self.body and not self.media_urls and self.content_sid is None:
             raise InvalidParameter(
-                "content is required: give body, media_urls or content_sid", parameter="Body"
+                "content is required: give body, media_urls or content_sid", parameter="body"
             )
         if len(self.media_urls) > 10:
             raise InvalidParameter(
-                f"at most 10 media URLs, got {len(self.media_urls)}", parameter="MediaUrl"
+                f"at most 10 media URLs, got {len(self.media_urls)}", parameter="media_urls"
             )
         if self.validity_period is not None and self.validity_period not in _VALIDITY_RANGE:
             raise InvalidParameter(
                 f"validity_period must be 1..36000 seconds, got {self.validity_period}",
-                parameter="ValidityPeriod",
+                parameter="validity_period",
             )
         if self.schedule_type not in (None, "fixed"):
             raise InvalidParameter(
                 f"schedule_type must be 'fixed', got {self.schedule_type!r}",
-                parameter="ScheduleType",
+                parameter="schedule_type",
             )
         if (self.schedule_type is None) != (self.send_at is None):
             raise InvalidParameter(
-                "schedule_type='fixed' and send_at go together", parameter="SendAt"
+                "schedule_type='fixed' and send_at go together", parameter="send_at"
             )
         for name in ("provide_feedback", "force_delivery", "smart_encoded", "shorten_urls",
                      "send_as_mms"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, bool):
                 raise InvalidParameter(f"{name} must be a bool, got {value!r}", parameter=name)
-
-
-def _optional_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, dt.datetime):
-        _aware(_instance, attribute, value)
-    elif not isinstance(value, dt.date):
-        raise InvalidParameter(
-            f"{attribute.name} must be a date or an aware datetime, got {value!r}",
-            parameter=attribute.name,
-        )
-
-
-def _optional_page_size(value: object) -> int | None:
-    size = _optional_int(value)
-    if size is not None and not 1 <= size <= 1000:
-        raise InvalidParameter(f"page_size must be 1..1000, got {size}", parameter="PageSize")
-    return size
-
-
-def _optional_page(value: object) -> int | None:
-    page = _optional_int(value)
-    if page is not None and page < 0:
-        raise InvalidParameter(f"page must be 0 or more, got {page}", parameter="Page")
-    return page
 
 
 @attrs.frozen(kw_only=True)
@@ -382,21 +270,21 @@ class ListQuery:
     (the wire's ``DateSent<`` and ``DateSent>``). Numbers are normalized like :class:`NewMessage`'s.
     """
 
-    to: str | None = attrs.field(default=None, converter=attrs.converters.optional(_to_number))
-    from_: str | None = attrs.field(default=None, converter=attrs.converters.optional(_from_number))
-    date_sent: dt.date | None = attrs.field(default=None, validator=_optional_date)
-    date_sent_before: dt.date | None = attrs.field(default=None, validator=_optional_date)
-    date_sent_after: dt.date | None = attrs.field(default=None, validator=_optional_date)
-    page_size: int | None = attrs.field(default=None, converter=_optional_page_size)
-    page: int | None = attrs.field(default=None, converter=_optional_page)
-    page_token: str | None = attrs.field(default=None, validator=_optional_str)
+    to: str | None = attrs.field(default=None, converter=attrs.converters.optional(to_number))
+    from_: str | None = attrs.field(default=None, converter=attrs.converters.optional(from_number))
+    date_sent: dt.date | None = attrs.field(default=None, validator=optional_date)
+    date_sent_before: dt.date | None = attrs.field(default=None, validator=optional_date)
+    date_sent_after: dt.date | None = attrs.field(default=None, validator=optional_date)
+    page_size: int | None = attrs.field(default=None, converter=optional_page_size)
+    page: int | None = attrs.field(default=None, converter=optional_page)
+    page_token: str | None = attrs.field(default=None, validator=optional_str)
 
 
 @attrs.frozen(kw_only=True)
 class MessageUpdate:
     """An update the 2010 API allows: redact (``body=""``) or cancel (``status=canceled``)."""
 
-    body: str | None = attrs.field(default=None, validator=_optional_str)
+    body: str | None = attrs.field(default=None, validator=optional_str)
     status: Status | None = attrs.field(default=None, converter=attrs.converters.optional(Status)
     )
 
@@ -405,22 +293,12 @@ class MessageUpdate:
             raise InvalidParameter("an update needs body='' or status='canceled'")
         if self.body not in (None, ""):
             raise InvalidParameter(
-                "the body can only be redacted (set to ''), not replaced", parameter="Body"
+                "the body can only be redacted (set to ''), not replaced", parameter="body"
             )
         if self.status not in (None, Status.CANCELED):
             raise InvalidParameter(
-                f"status can only be set to 'canceled', got {self.status!s}", parameter="Status"
+                f"status can only be set to 'canceled', got {self.status!s}", parameter="status"
             )
-
-
-def _nonnegative(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidParameter(
-            f"{attribute.name} must be a non-negative integer, got {value!r}",
-            parameter=attribute.name,
-        )
 
 
 def _messages(value: Iterable[Message]) -> tuple[Message, ...]:
@@ -440,17 +318,17 @@ class MessagePage:
     """
 
     items: tuple[Message, ...] = attrs.field(converter=_messages)
-    page: int = attrs.field(default=0, validator=_nonnegative)
-    page_size: int = attrs.field(default=50, validator=_nonnegative)
-    start: int = attrs.field(default=0, validator=_nonnegative)
-    end: int = attrs.field(default=0, validator=_nonnegative)
-    total: int | None = attrs.field(default=None, validator=_nonnegative)
-    num_pages: int | None = attrs.field(default=None, validator=_nonnegative)
-    uri: str | None = attrs.field(default=None, validator=_optional_str)
-    first_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
-    next_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
-    previous_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
-    last_page_uri: str | None = attrs.field(default=None, validator=_optional_str)
+    page: int = attrs.field(default=0, validator=nonnegative)
+    page_size: int = attrs.field(default=50, validator=nonnegative)
+    start: int = attrs.field(default=0, validator=nonnegative)
+    end: int = attrs.field(default=0, validator=nonnegative)
+    total: int | None = attrs.field(default=None, validator=nonnegative)
+    num_pages: int | None = attrs.field(default=None, validator=nonnegative)
+    uri: str | None = attrs.field(default=None, validator=optional_str)
+    first_page_uri: str | None = attrs.field(default=None, validator=optional_str)
+    next_page_uri: str | None = attrs.field(default=None, validator=optional_str)
+    previous_page_uri: str | None = attrs.field(default=None, validator=optional_str)
+    last_page_uri: str | None = attrs.field(default=None, validator=optional_str)
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.items)

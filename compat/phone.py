@@ -2,7 +2,8 @@
 
 The 2008-08-01 API writes North American numbers as 10 bare digits (``5558675309``); the 2010-04-01
 API writes E.164 (``+15558675309``). The model holds one canonical form, made by :func:`normalize`;
-the backends turn it into wire form with :func:`render` and read it back with :func:`parse_wire`.
+the backends turn it into wire form with :func:`render`, in the :class:`NumberStyle` their dialect
+hands it, and read it back with :func:`parse_wire`.
 
 Rules, applied in this order to the value with its outer whitespace (including NBSP and other
 Unicode spaces, and invisible format characters such as U+200B and U+FEFF) stripped:
@@ -40,7 +41,7 @@ phonenumbers; it returns exactly what the slow path :func:`_normalize_slow` woul
 it.
 
 Every refusal is :class:`compat.errors.InvalidPhoneNumber` naming the value, the reason and the
-field; a value that is not a string, an unknown region or an unknown dialect is
+field; a value that is not a string, an unknown region or an unknown number style is
 :class:`compat.errors.InvalidParameter`. No phonenumbers exception escapes.
 """
 
@@ -51,14 +52,25 @@ import re
 import unicodedata
 
 import phonenumbers
-from phonenumbers.phonemetadata import PhoneMetadata
 
+from compat._phone_metadata import (
+    NANP_REGIONS,
+    PARSE_REASONS,
+    REGIONS,
+    country_info,
+    fast_international,
+    length_reason,
+)
 from compat.errors import InvalidParameter, InvalidPhoneNumber
 
-__all__ = ["DIALECTS", "NumberKind", "classify", "normalize", "parse_wire", "render"]
+__all__ = ["NumberKind", "NumberStyle", "classify", "normalize", "parse_wire", "render"]
 
-#: Dialects :func:`render` and :func:`parse_wire` know.
-DIALECTS = ("2008-08-01", "2010-04-01", "2010-04-01-sms")
+
+class NumberStyle(str, enum.Enum):
+    """How a dialect writes numbers on the wire; each backend names its own."""
+
+    E164 = "e164"  # every number as E.164 (2010-04-01)
+    NANP_DIGITS = "nanp-digits"  # North American numbers as 10 bare digits, others E.164 (2008)
 
 
 class NumberKind(str, enum.Enum):
@@ -89,9 +101,6 @@ _SEPARATORS = frozenset(
     "\uff0e\uff0f\uff08\uff09\uff3b\uff3d" + _INVISIBLE  # fullwidth . / ( ) [ ]
 )
 
-_NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
-_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
-_COUNTRY_CODES = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
 
 # Fast path shapes. ASCII digits only: [0-9], never \d (which matches any script).
 _FAST_NANP = re.compile(
@@ -102,14 +111,6 @@ _FAST_NANP = re.compile(
 _FAST_INTL = re.compile(r"\+[1-9][0-9 ().-]{1,30}")
 _FAST_INTL_DROP = str.maketrans("", "", " ().-")
 
-_PARSE_REASONS = {
-    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "its country code does not exist",
-    phonenumbers.NumberParseException.NOT_A_NUMBER: "it is too short",  # only digits reach parse
-    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "it is too short",
-    phonenumbers.NumberParseException.TOO_SHORT_NSN: "it is too short",
-    phonenumbers.NumberParseException.TOO_LONG: "it is too long",
-}
-_IS_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
 
 
 class _Invalid(Exception):
@@ -148,34 +149,37 @@ def normalize(value: str, region: str = "US", *, field: str | None = None) -> st
     if value.__class__ is str and region.__class__ is str:
         m = _FAST_NANP.fullmatch(value)
         if m is not None:
-            if region in _NANP_REGIONS or (m[1] is not None and region in _REGIONS):
+            if region in NANP_REGIONS or (m[1] is not None and region in REGIONS):
                 return f"+1{m[2] or m[3]}{m[4]}{m[5]}"
-        elif region in _REGIONS and _FAST_INTL.fullmatch(value) is not None:
-            fast = _fast_international(value.translate(_FAST_INTL_DROP))
+        elif region in REGIONS and _FAST_INTL.fullmatch(value) is not None:
+            fast = fast_international(value.translate(_FAST_INTL_DROP))
             if fast is not None:
                 return fast
     return _normalize_slow(value, region, field=field)
 
 
-def render(value: str, dialect: str) -> str:
-    """``value`` (any form :func:`normalize` accepts, region US) as ``dialect`` writes it.
+def render(value: str, style: NumberStyle) -> str:
+    """``value`` (any form :func:`normalize` accepts, region US) written in ``style``.
 
-    ``2008-08-01``: North American (+1) numbers as 10 bare digits; other numbers as E.164 with the
-    plus, the form the 2008 docs ask callers to use for them. ``2010-04-01`` and
-    ``2010-04-01-sms``: E.164. Short codes, sender IDs, service SIDs and channel addresses are
-    written as normalized in every dialect.
+    :attr:`NumberStyle.NANP_DIGITS` (2008-08-01): North American (+1) numbers as 10 bare digits;
+    other numbers as E.164 with the plus, the form the 2008 docs ask callers to use for them.
+    :attr:`NumberStyle.E164` (2010-04-01): E.164. Short codes, sender IDs, service SIDs and
+    channel addresses are written as normalized in every style.
     """
-    _check_dialect(dialect)
+    if not isinstance(style, NumberStyle):
+        raise InvalidParameter(
+            f"unknown number style {style!r}: expected a compat.phone.NumberStyle",
+            parameter="style",
+        )
     canonical = normalize(value)
-    if dialect == "2008-08-01" and canonical.startswith("+1") and len(canonical) == 12:
+    if style is NumberStyle.NANP_DIGITS and canonical.startswith("+1") and len(canonical) == 12:
         return canonical[2:]
     return canonical
 
 
-def parse_wire(value: str, dialect: str, *, field: str | None = None) -> str:
-    """Read a number as ``dialect`` wrote it back into canonical form: the inverse of
-    :func:`render`. Bare 10-digit numbers are North American (region US) in every dialect."""
-    _check_dialect(dialect)
+def parse_wire(value: str, *, field: str | None = None) -> str:
+    """Read a number as any dialect wrote it back into canonical form: the inverse of
+    :func:`render` for every style. Bare 10-digit numbers are North American (region US)."""
     return normalize(value, "US", field=field)
 
 
@@ -240,7 +244,7 @@ def _is_short_code(s: str, region: str) -> bool:
     digits = _ascii_digits(s)
     if digits.startswith("00"):
         return False
-    if region in _NANP_REGIONS:
+    if region in NANP_REGIONS:
         return True  # NANP numbers have 10 digits: 3-8 bare digits are never one
     try:
         _to_e164(digits, region)
@@ -305,20 +309,20 @@ def _to_e164(s: str, region: str) -> str:
     if not plus:
         if digits.startswith("00"):
             plus, digits = True, digits[2:]
-        elif digits.startswith("011") and region in _NANP_REGIONS:
+        elif digits.startswith("011") and region in NANP_REGIONS:
             plus, digits = True, digits[3:]
     try:
         number = phonenumbers.parse("+" + digits if plus else digits, None if plus else region)
     except phonenumbers.NumberParseException as exc:
-        raise _Invalid(_PARSE_REASONS.get(exc.error_type, "it is not a phone number")) from None
+        raise _Invalid(PARSE_REASONS.get(exc.error_type, "it is not a phone number")) from None
     code = number.country_code or 0
     nsn = phonenumbers.national_significant_number(number)
     if code == 1:
         _check_nanp(nsn)
     else:
         result = phonenumbers.is_possible_number_with_reason(number)
-        if result != _IS_POSSIBLE:
-            raise _Invalid(_length_reason(result, code))
+        if result != phonenumbers.ValidationResult.IS_POSSIBLE:
+            raise _Invalid(length_reason(result, code))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if len(e164) - 1 > _MAX_E164_DIGITS:
         raise _Invalid(f"E.164 allows at most {_MAX_E164_DIGITS} digits")
@@ -330,7 +334,7 @@ def _to_e164(s: str, region: str) -> str:
 def _check_stable(e164: str, code: int, nsn: str) -> None:
     """Refuse a result phonenumbers would change again: after stripping one trunk prefix
     (``+31 0 0…``) another may follow, and then normalizing would not be idempotent."""
-    prefix = _country_info(code)[0]
+    prefix = country_info(code)[0]
     if prefix is None or prefix.match(nsn) is None:
         return  # nothing phonenumbers could strip: stable (the fast path's own condition)
     try:
@@ -354,70 +358,6 @@ def _check_nanp(nsn: str) -> None:
         raise _Invalid("a +1 exchange code cannot start with 0 or 1")
 
 
-def _length_reason(result: int, code: int) -> str:
-    reasons = {
-        phonenumbers.ValidationResult.TOO_SHORT: "too short",
-        phonenumbers.ValidationResult.TOO_LONG: "too long",
-        phonenumbers.ValidationResult.INVALID_LENGTH: "the wrong length",
-        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "a local number (no area code)",
-    }
-    if result == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
-        return "its country code does not exist"
-    return f"it is {reasons.get(result, 'not possible')} for country code +{code}"
-
-
-# ---------------------------------------------------------------------------------------------
-# The fast path for international E.164
-
-
-_CountryInfo = tuple[re.Pattern[str] | None, frozenset[int]]
-_COUNTRY_INFO: dict[int, _CountryInfo] = {}
-
-
-def _country_info(code: int) -> _CountryInfo:
-    """The national-prefix pattern and the possible lengths of a country code's national numbers,
-    from the metadata phonenumbers itself parses with (read once per country code). Local-only
-    lengths are never among the possible ones, so a length in the set is ``IS_POSSIBLE``."""
-    info = _COUNTRY_INFO.get(code)
-    if info is None:
-        region = phonenumbers.region_code_for_country_code(code)
-        meta = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
-        assert meta is not None  # every code in COUNTRY_CODE_TO_REGION_CODE has metadata
-        prefix = meta.national_prefix_for_parsing
-        desc = meta.general_desc
-        assert desc is not None
-        info = (
-            re.compile(prefix) if prefix else None,
-            frozenset(desc.possible_length),
-        )
-        _COUNTRY_INFO[code] = info
-    return info
-
-
-def _fast_international(e164: str) -> str | None:
-    """``e164`` ("+" and ASCII digits) when the slow path would return it unchanged; None when it
-    might not (a national prefix phonenumbers could strip, an impossible length): then the slow
-    path decides."""
-    if _E164.fullmatch(e164) is None:
-        return None
-    digits = e164[1:]
-    for size in (1, 2, 3):
-        code = int(digits[:size])
-        if code in _COUNTRY_CODES:
-            break
-    else:
-        return None
-    nsn = digits[size:]
-    if code == 1 or len(nsn) < 2:
-        return None  # +1 passes _FAST_NANP or fails: the slow path words the reason
-    prefix, possible = _country_info(code)
-    if prefix is not None and prefix.match(nsn) is not None:
-        return None
-    if len(nsn) not in possible:
-        return None
-    return e164
-
-
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
@@ -432,20 +372,12 @@ def _require_str(value: object, field: str | None) -> str:
 
 
 def _check_region(region: object) -> str:
-    if isinstance(region, str) and region.upper() in _REGIONS:
+    if isinstance(region, str) and region.upper() in REGIONS:
         return region.upper()
     raise InvalidParameter(
         f"unknown region {region!r}: use an ISO 3166 code such as 'US' or 'GB'",
         parameter="region",
     )
-
-
-def _check_dialect(dialect: object) -> None:
-    if dialect not in DIALECTS:
-        raise InvalidParameter(
-            f"unknown dialect {dialect!r}: expected one of {', '.join(DIALECTS)}",
-            parameter="dialect",
-        )
 
 
 def _strip_tel(s: str) -> str:

@@ -195,6 +195,8 @@ def render(response: MessagingResponse | Iterable[Verb], *, dialect: str = V2010
     if not isinstance(response, MessagingResponse):
         response = MessagingResponse(verbs=tuple(response))
     root = etree.Element("Response")
+    if response.version is not None:
+        root.set("version", response.version)
     try:
         for verb in response.verbs:
             _write_verb(root, verb, dialect)

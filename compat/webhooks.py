@@ -24,10 +24,11 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import attrs
 
 from compat import phone
-from compat.backends._common import render_number
-from compat.backends._mapping import status_for
+from compat.backends.numbers import render_number
+from compat.backends.rules import STATUSES_2008
 from compat.errors import CompatError, UnexpectedDocument
 from compat.model import Direction, Message, Status
+from compat.phone import NumberStyle
 from compat.wire import form_value
 
 __all__ = [
@@ -68,15 +69,18 @@ def _pairs(params: Params) -> list[tuple[str, str]]:
 
 
 def _number(value: str | None, api_version: str) -> str:
-    """A number as the dialect writes it: E.164 for 2010, ten digits for NANP numbers in 2008."""
+    """A number as the dialect writes it: E.164 for 2010, ten digits for NANP numbers in 2008 (a
+    value that is not a number is written unchanged, as Twilio writes a caller ID)."""
     if not value:
         return ""
-    return render_number(value, V2008) if api_version == V2008 else value
+    return render_number(value, NumberStyle.NANP_DIGITS) if api_version == V2008 else value
 
 
 def _status_for(status: Status, api_version: str) -> str:
     """2008 knows four statuses; later ones are reported as the nearest 2008 status."""
-    return str(status_for(V2008, status) if api_version == V2008 else status)
+    if api_version != V2008 or not status.known:
+        return str(status)
+    return str(STATUSES_2008.get(status, status))
 
 
 def incoming_message_params(

@@ -164,7 +164,7 @@ def test_build_create_refuses_what_utf8_cannot_encode() -> None:
     message = NewMessage(to="+15558675309", from_="+14155551212", body="lone \ud800 surrogate")
     with pytest.raises(InvalidParameter, match="UTF-8") as caught:
         backend.build_create(AC, message)
-    assert caught.value.parameter == "Body"
+    assert caught.value.parameter == "body"
 
 
 def test_build_list_matches_twilio_page_uri_form() -> None:

@@ -105,10 +105,10 @@ def test_build_create_is_the_legacy_form() -> None:
 
 
 def test_build_create_refuses_media_and_long_bodies() -> None:
-    with pytest.raises(InvalidParameter, match="MediaUrl"):
+    with pytest.raises(InvalidParameter, match="media_urls"):
         backend.build_create(AC, NewMessage(to="+14158675309", from_="+14155551212",
                                             media_urls=("https://example.com/a.png",)))
-    with pytest.raises(InvalidParameter, match="PageToken"):
+    with pytest.raises(InvalidParameter, match="page_token"):
         backend.build_list(AC, ListQuery(page_token="PA1"))
 
 

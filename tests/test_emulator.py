@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from compat import backends
 from compat.backends.v2010 import Backend2010
 from compat.client import AsyncClient, Client
 from compat.emulator import (
@@ -31,7 +32,6 @@ from compat.emulator import (
     ManualClock,
     Mode,
 )
-from compat.emulator.api import from_library_error
 from compat.emulator.callbacks import HttpReply
 from compat.emulator.clock import DEFAULT_START
 from compat.errors import (
@@ -668,20 +668,21 @@ def test_message_snapshot_is_a_plain_model(emulator: Emulator) -> None:
 
 
 @pytest.mark.parametrize(
-    ("error", "status", "code"),
+    ("dialect", "error", "status", "code"),
     [
-        (InvalidPhoneNumber("12", "too short", field="To"), 400, 21211),
-        (InvalidPhoneNumber("12", "too short", field="From"), 400, 21212),
-        (BodyTooLong(161, 160, "2008-08-01"), 400, 21605),
-        (BodyTooLong(1601, 1600, "2010-04-01"), 400, 21617),
-        (MalformedDocument("not UTF-8", dialect="form"), 400, None),
-        (InvalidParameter("bad", parameter="x"), 400, None),
+        ("2010-04-01", InvalidPhoneNumber("12", "too short", field="to"), 400, 21211),
+        ("2008-08-01", InvalidPhoneNumber("12", "too short", field="from_"), 400, 21212),
+        ("2008-08-01", BodyTooLong(161, 160, "2008-08-01"), 400, 21605),
+        ("2010-04-01-sms", BodyTooLong(161, 160, "2010-04-01-sms"), 400, 21605),
+        ("2010-04-01", BodyTooLong(1601, 1600, "2010-04-01"), 400, 21617),
+        ("2010-04-01", MalformedDocument("not UTF-8", dialect="form"), 400, None),
+        ("2010-04-01", InvalidParameter("bad", parameter="x"), 400, None),
     ],
 )
 def test_library_errors_become_twilio_answers(
-    error: CompatError, status: int, code: int | None
+    dialect: str, error: CompatError, status: int, code: int | None
 ) -> None:
-    answer = from_library_error(error)
+    answer = backends.get(dialect).error_for(error)
     assert (answer.status, answer.code) == (status, code)
     if code is not None:
         assert answer.more_info == f"https://www.twilio.com/docs/errors/{code}"

@@ -5,7 +5,38 @@ from __future__ import annotations
 import inspect
 
 import compat
+import compat.backends
 import compat.errors as errors
+
+#: The public names of ``compat``, pinned: adding or removing one is a decision, not an accident.
+COMPAT_NAMES = {
+    "ApiError", "AsyncClient", "BodyTooLong", "CassetteError", "Client", "CompatError",
+    "ConfigurationError", "ConnectError", "Direction", "HostileDocument", "InvalidParameter",
+    "InvalidPhoneNumber", "ListQuery", "MalformedDocument", "Message", "MessagePage",
+    "MessageUpdate", "NewMessage", "NoMatchingExchange", "PartialSend", "ReadError",
+    "RequestError", "ResponseError", "RetryPolicy", "Status", "TransportError",
+    "UnexpectedDocument", "UnsupportedOperation", "__version__",
+}
+
+#: The public names of ``compat.backends``: the registry and what a new dialect is made of.
+BACKENDS_NAMES = {
+    "ENTRY_POINT_GROUP", "Backend", "DialectRules", "Field", "FormBackend", "JsonBackend",
+    "Operation", "Param", "Routes", "ServerCall", "XmlBackend", "get", "names", "register",
+    "unregister",
+}
+
+
+def test_the_public_names_are_exactly_the_pinned_ones() -> None:
+    assert set(compat.__all__) == COMPAT_NAMES
+    assert len(compat.__all__) == len(COMPAT_NAMES)
+    assert set(compat.backends.__all__) == BACKENDS_NAMES
+    public = {name for name in vars(compat) if not name.startswith("_")}
+    modules = {name for name in public if inspect.ismodule(getattr(compat, name))}
+    assert public - modules - {"annotations"} == COMPAT_NAMES - {"__version__"}
+
+
+def test_every_error_is_exported_from_the_top() -> None:
+    assert set(errors.__all__) <= COMPAT_NAMES
 
 
 def test_every_exported_name_exists_and_belongs_to_compat() -> None:

@@ -14,7 +14,6 @@ from hypothesis import given
 from compat import errors, fixtures
 from compat._resources import data_root
 from compat.backends import get
-from compat.backends._mapping import DIALECTS
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -28,6 +27,7 @@ from compat.fixtures import GoldenCase, Refusal
 from compat.model import Message, MessagePage
 from compat.wire import WireRequest
 from tests import strategies as ms
+from tests.expected import DIALECTS
 
 ALL = [case for dialect in DIALECTS for case in fixtures.cases(dialect)]
 

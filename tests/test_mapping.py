@@ -1,5 +1,6 @@
-"""The mapping tables: every status, direction and Flags value maps or raises, nothing falls
-through, and the field tables cover the model exactly."""
+"""The rules each backend carries: every status, direction and Flags value maps or raises, nothing
+falls through, and the field and parameter tables cover the model; checked against hand-written
+expectations (``tests/expected.py``) and against the tables printed in docs/dialects.md."""
 
 from __future__ import annotations
 
@@ -8,23 +9,21 @@ from pathlib import Path
 import attrs
 import pytest
 
-from compat.backends import _mapping as mapping
-from compat.backends._mapping import (
-    CARRIED,
-    CREATE_PARAMS,
-    DIALECTS,
-    FIELDS,
-    LIST_PARAMS,
-    STATUS_DOWN,
-    V2008,
-    V2010,
-    V2010_SMS,
-    direction_from_flags,
-    flags_from_direction,
-    status_for,
-)
+from compat import backends
+from compat.backends.flags import direction_from_flags, flags_from_direction
 from compat.errors import InvalidParameter, UnexpectedDocument
 from compat.model import Direction, ListQuery, Message, NewMessage, Status
+from tests.expected import CARRIED, DIALECTS, STATUS_WRITTEN
+
+V2008, V2010, V2010_SMS = DIALECTS
+
+
+def status_for(dialect: str, status: Status) -> Status:
+    return backends.get(dialect).rules.status(status)  # type: ignore[attr-defined, no-any-return]
+
+
+def rules(dialect: str) -> backends.DialectRules:
+    return backends.get(dialect).rules  # type: ignore[attr-defined, no-any-return]
 
 DOCUMENTED = {
     V2008: {"queued", "sending", "sent", "failed"},
@@ -46,7 +45,8 @@ def test_every_known_status_maps_into_the_dialect(dialect: str, status: Status) 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_status_tables_cover_every_member(dialect: str) -> None:
-    assert set(STATUS_DOWN[dialect]) == set(Status)
+    assert set(rules(dialect).statuses) == set(Status)
+    assert {s.value: status_for(dialect, s).value for s in Status} == STATUS_WRITTEN[dialect]
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -99,33 +99,42 @@ def test_unknown_direction_has_no_flags() -> None:
         flags_from_direction(Direction("outbound-carrier-pigeon"))
 
 
-def test_field_table_covers_the_model_once() -> None:
-    names = [field.model for field in FIELDS]
-    assert sorted(names) == sorted(a.name for a in attrs.fields(Message))
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_field_tables_name_model_fields_once(dialect: str) -> None:
+    every = {a.name for a in attrs.fields(Message)}
+    names = [field.model for field in rules(dialect).fields if field.kind != "subresources"]
     assert len(names) == len(set(names))
+    assert set(names) <= every
+    assert {f.model for f in rules(dialect).readable_fields} <= every
 
 
-def test_carried_fields() -> None:
-    everything = {a.name for a in attrs.fields(Message)}
-    assert everything - CARRIED[V2010] == {"media_urls"}
-    assert CARRIED[V2008] == {"sid", "date_created", "date_updated", "date_sent", "account_sid",
-                              "to", "from_", "body", "status", "direction"}
-    assert CARRIED[V2010_SMS] == CARRIED[V2008] | {"api_version", "price", "uri"}
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_carried_fields(dialect: str) -> None:
+    assert rules(dialect).carried == CARRIED[dialect]
 
 
 def test_2008_element_order_is_the_documented_one() -> None:
-    order = [field.v2008 for field in FIELDS if field.v2008 is not None]
+    order = [field.wire for field in rules(V2008).fields]
     assert order == ["Sid", "DateCreated", "DateUpdated", "DateSent", "AccountSid", "To", "From",
                      "Body", "Status", "Flags"]
 
 
-def test_parameter_tables_cover_the_request_models() -> None:
-    assert {p.model for p in CREATE_PARAMS} == {a.name for a in attrs.fields(NewMessage)}
-    assert {p.model for p in LIST_PARAMS} == {a.name for a in attrs.fields(ListQuery)}
-    for table in (CREATE_PARAMS, LIST_PARAMS):
-        for dialect in DIALECTS:
-            wires = [p.wire for p in table if dialect in p.dialects]
-            assert len(wires) == len(set(wires))
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_parameter_tables_cover_the_request_models(dialect: str) -> None:
+    create, listing = rules(dialect).create_params, rules(dialect).list_params
+    assert {p.model for p in create} <= {a.name for a in attrs.fields(NewMessage)}
+    assert {p.model for p in listing} <= {a.name for a in attrs.fields(ListQuery)}
+    for table in (create, listing):
+        wires = [p.wire for p in table]
+        assert len(wires) == len(set(wires))
+    assert {"to", "from_", "body"} <= {p.model for p in create}
+
+
+def test_2010_has_every_request_field() -> None:
+    assert {p.model for p in rules(V2010).create_params} == {
+        a.name for a in attrs.fields(NewMessage)
+    }
+    assert {p.model for p in rules(V2010).list_params} == {a.name for a in attrs.fields(ListQuery)}
 
 
 def test_restrict_drops_what_2008_lacks() -> None:
@@ -133,10 +142,12 @@ def test_restrict_drops_what_2008_lacks() -> None:
 
     message = Message(sid="SM" + "a" * 32, account_sid="AC" + "b" * 32, price=Decimal("1"),
                       num_segments=2, status=Status.DELIVERED, direction=Direction.OUTBOUND_CALL,
-                      media_urls=("https://example.com/x",), uri="/x", body=None)
-    restricted = mapping.restrict(message, V2008, uri=lambda _m: None)
+                      media_urls=("https://example.com/x",), uri="/x", body=None,
+                      api_version="2010-04-01")
+    restricted = backends.get(V2008).restrict(message)
     assert restricted == Message(sid="SM" + "a" * 32, account_sid="AC" + "b" * 32,
-                                 status=Status.SENT, direction=Direction.OUTBOUND_REPLY, body="")
+                                 status=Status.SENT, direction=Direction.OUTBOUND_REPLY, body="",
+                                 api_version="2008-08-01")
 
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "dialects.md"

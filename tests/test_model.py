@@ -146,14 +146,14 @@ def test_new_message_normalizes_numbers() -> None:
 def test_new_message_requires_a_sender() -> None:
     with pytest.raises(InvalidParameter, match="sender") as info:
         NewMessage(to="+14155551212", body="hi")
-    assert info.value.parameter == "From"
+    assert info.value.parameter == "from_"
     assert NewMessage(to="+14155551212", messaging_service_sid=SERVICE, body="hi").from_ is None
 
 
 def test_new_message_requires_content() -> None:
     with pytest.raises(InvalidParameter, match="content") as info:
         NewMessage(to="+14155551212", from_="+14155550000")
-    assert info.value.parameter == "Body"
+    assert info.value.parameter == "body"
     with pytest.raises(InvalidParameter, match="content"):
         NewMessage(to="+14155551212", from_="+14155550000", body="")
     media = NewMessage(to="+14155551212", from_="+14155550000", media_urls="https://x/a.png")
@@ -163,12 +163,12 @@ def test_new_message_requires_content() -> None:
 @pytest.mark.parametrize(
     ("changes", "parameter"),
     [
-        ({"media_urls": [f"https://x/{i}" for i in range(11)]}, "MediaUrl"),
-        ({"validity_period": 0}, "ValidityPeriod"),
-        ({"validity_period": 36001}, "ValidityPeriod"),
-        ({"schedule_type": "fixed"}, "SendAt"),
+        ({"media_urls": [f"https://x/{i}" for i in range(11)]}, "media_urls"),
+        ({"validity_period": 0}, "validity_period"),
+        ({"validity_period": 36001}, "validity_period"),
+        ({"schedule_type": "fixed"}, "send_at"),
         ({"schedule_type": "later", "send_at": dt.datetime(2030, 1, 1, tzinfo=UTC)},
-         "ScheduleType"),
+         "schedule_type"),
         ({"provide_feedback": "yes"}, "provide_feedback"),
     ],
 )

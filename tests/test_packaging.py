@@ -24,6 +24,7 @@ def test_wheel_ships_schemas_and_fixtures_and_reads_them_installed(tmp_path: Pat
     assert "compat/py.typed" in names
     assert any(n.startswith("compat/_data/schemas/v2008/") and n.endswith(".xsd") for n in names)
     assert any(n.startswith("compat/_data/schemas/v2010/") and n.endswith(".json") for n in names)
+    assert "compat/_data/schemas/cassette/v1.schema.json" in names
     for dialect in ("2008-08-01", "2010-04-01", "2010-04-01-sms"):
         assert any(n.startswith(f"compat/_data/fixtures/{dialect}/") for n in names), dialect
     assert not any(n.startswith("tests/") for n in names)

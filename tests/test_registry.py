@@ -33,7 +33,8 @@ class ToyBackend:
 
     build_create = build_list = build_next_page = build_update = build_delete = _unsupported
     parse_page = parse_deleted = make_page = render_page = render_deleted = _unsupported
-    parse_message = render_message = parse_request = _unsupported
+    parse_message = render_message = parse_request = restrict = _unsupported
+    error_for = not_found = method_not_allowed = status_for = _unsupported
 
     def build_fetch(self, account_sid, sid):
         return WireRequest("GET", f"/toy/{account_sid}/{sid}")

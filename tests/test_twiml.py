@@ -56,6 +56,17 @@ def test_2008_response_version_attribute() -> None:
     assert response.messages[0].body == "Hello"
 
 
+@pytest.mark.parametrize("dialect", ["2008-08-01", "2010-04-01"])
+def test_render_and_convert_keep_the_version(dialect: str) -> None:
+    response = MessagingResponse(verbs=(MessageVerb(body="Hello"),), version="2008-08-01")
+    rendered = twiml.render(response, dialect=dialect)
+    assert b'<Response version="2008-08-01">' in rendered
+    assert twiml.parse(rendered, dialect=dialect).version == "2008-08-01"
+    assert twiml.parse(rendered, dialect=dialect).messages[0].body == "Hello"
+    assert twiml.parse(twiml.convert(DOC_2008_VERSION, to=dialect)).version == "2008-08-01"
+    assert twiml.render(MessagingResponse(verbs=()), dialect=dialect).endswith(b"<Response/>")
+
+
 def test_2008_documentation_example_with_mismatched_tag_is_malformed() -> None:
     with pytest.raises(MalformedDocument):
         twiml.parse(DOC_2008_BROKEN)

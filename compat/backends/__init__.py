@@ -16,10 +16,30 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from compat.backends.base import Backend, Operation, ServerCall
+from compat.backends.form_backend import FormBackend
+from compat.backends.json_backend import JsonBackend
+from compat.backends.routes import Routes
+from compat.backends.rules import DialectRules, Field, Param
+from compat.backends.xml_backend import XmlBackend
 from compat.errors import ConfigurationError
 
-__all__ = ["ENTRY_POINT_GROUP", "Backend", "Operation", "ServerCall", "get", "names", "register",
-           "unregister"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Backend",
+    "DialectRules",
+    "Field",
+    "FormBackend",
+    "JsonBackend",
+    "Operation",
+    "Param",
+    "Routes",
+    "ServerCall",
+    "XmlBackend",
+    "get",
+    "names",
+    "register",
+    "unregister",
+]
 
 ENTRY_POINT_GROUP = "compat.backends"
 

@@ -21,8 +21,8 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from compat.errors import ApiError
-from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMessage
+from compat.errors import ApiError, CompatError
+from compat.model import ListQuery, Message, MessagePage, MessageUpdate, NewMessage, Status
 from compat.wire import WireRequest, WireResponse
 
 __all__ = [
@@ -120,6 +120,25 @@ class Backend(Protocol):
         """The call a request makes, or ``None`` when its path is not this dialect's."""
         ...
 
+    def status_for(self, status: Status) -> Status:
+        """``status`` as this dialect writes it (richer statuses map down to the nearest one it
+        documents; an unknown string passes through unchanged)."""
+        ...
+
+    def error_for(self, error: CompatError) -> ApiError:
+        """The error this dialect answers for a library error raised while reading or serving a
+        request: an invalid number, a body over the limit, a bad parameter (named by its model
+        field, answered with the dialect's wire name, Twilio code and message)."""
+        ...
+
+    def not_found(self, path: str) -> ApiError:
+        """The dialect's 404 for ``path``."""
+        ...
+
+    def method_not_allowed(self, method: str, path: str) -> ApiError:
+        """The dialect's 405 for a method its resource does not offer."""
+        ...
+
     # -- server side: model -> response --------------------------------------------------------
     def make_page(
         self,
@@ -138,3 +157,8 @@ class Backend(Protocol):
     def render_page(self, page: MessagePage) -> WireResponse: ...
     def render_deleted(self) -> WireResponse: ...
     def render_error(self, error: ApiError) -> WireResponse: ...
+
+    # -- what a round trip keeps ---------------------------------------------------------------
+    def restrict(self, message: Message) -> Message:
+        """``message`` as a round trip through this dialect gives it back."""
+        ...

@@ -1,19 +1,29 @@
 """A stateful emulator of Twilio's Messages API, for both API generations, over one store.
 
 Served in-process (``httpx.Client(transport=emulator.transport())``, ``emulator.client()``) or over
-HTTP (``twilio-compat serve``, :func:`serve_in_thread`). Modules, one job each: ``core`` (the
-:class:`Emulator` facade), ``api`` (routing a request to a dialect backend, and the operations),
-``auth`` (credentials), ``store`` (state, the SQLite option), ``clock``, ``lifecycle`` (statuses
-and when), ``listing`` (filters, order, pages), ``magic`` (Twilio's test numbers), ``inbound``
-(incoming messages and TwiML replies), ``callbacks`` (outgoing HTTP), ``transport`` (httpx),
-``asgi`` and ``server`` (HTTP), ``admin`` (``/__admin`` routes).
+HTTP (``twilio-compat serve``, :func:`serve_in_thread`). The parts, one job each:
+
+* ``core``: the :class:`Emulator` facade, composed of the parts below; it holds no logic.
+* ``service``: the emulated Twilio: store, clock, accounts, outcomes, SIDs, and the operations
+  (create, fetch, list, update, delete) taking model objects; ``entry``: a new message's content
+  and origin; ``accounts``: accounts, keys, numbers, derived SIDs; ``scheduler``: when lifecycle
+  steps happen, and their callbacks; ``lifecycle``: what a step does; ``listing``: filters and
+  pages; ``magic``: Twilio's test numbers; ``store``: state and SQLite; ``clock``; ``auth``.
+* ``gateway``: the door every request comes through; ``api``: the REST side, routed to the dialect
+  backends; ``admin``: ``/__admin`` routes; ``inbound``: incoming messages and TwiML replies;
+  ``callbacks``: outgoing HTTP; ``errors``: the error answers the emulator builds.
+* ``transport`` (httpx), ``asgi`` and ``server`` (HTTP): the ways in, over the ``Host`` protocol.
+
+Rules: imports flow one way, from the facade down to the service and its parts; no part imports
+the facade, and none needs a function-level import to reach another.
 """
 
 from __future__ import annotations
 
+from compat.emulator.accounts import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from compat.emulator.callbacks import Attempt, HttpReply, HttpxSender, OutgoingRequest, Sender
 from compat.emulator.clock import Clock, ManualClock, SystemClock
-from compat.emulator.core import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator
+from compat.emulator.core import Emulator
 from compat.emulator.inbound import Inbound
 from compat.emulator.lifecycle import Mode, Outcome
 from compat.emulator.server import ServedEmulator, serve_in_thread

@@ -38,19 +38,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from compat.emulator import inbound
 from compat.emulator.callbacks import Attempt
 from compat.emulator.clock import ManualClock
+from compat.emulator.service import Service
 from compat.emulator.store import message_to_dict
 from compat.errors import CompatError
 from compat.model import Message
 from compat.wire import WireRequest, WireResponse, decode_form
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = ["handle_admin"]
 
@@ -133,14 +132,14 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def _lookup(emulator: Emulator, sid: str) -> Message:
+def _lookup(service: Service, sid: str) -> Message:
     try:
-        return emulator.message(sid)
+        return service.message(sid)
     except KeyError:
         raise _Refused(404, f"no message {sid}") from None
 
 
-def handle_admin(emulator: Emulator, request: WireRequest) -> WireResponse:
+def handle_admin(service: Service, request: WireRequest) -> WireResponse:
     """Answer one ``/__admin/`` request."""
     parts = [p for p in request.path.split("/") if p][1:]
     try:
@@ -150,14 +149,14 @@ def handle_admin(emulator: Emulator, request: WireRequest) -> WireResponse:
         if request.method not in allowed:
             raise _Refused(405, f"{request.method} is not allowed on {request.path}")
         handler = allowed[request.method]
-        return _answer(200, handler(emulator, _input(request), parts))
+        return _answer(200, handler(service, _input(request), parts))
     except _Refused as exc:
         return _answer(exc.status, {"error": exc.message})
     except (CompatError, ValueError, KeyError) as exc:
         return _answer(400, {"error": f"{type(exc).__name__}: {exc}"})
 
 
-Handler = Callable[["Emulator", dict[str, Any], list[str]], dict[str, Any]]
+Handler = Callable[[Service, dict[str, Any], list[str]], dict[str, Any]]
 
 
 def _route(parts: list[str]) -> tuple[str | None, dict[str, Handler]]:
@@ -191,24 +190,24 @@ def _route(parts: list[str]) -> tuple[str | None, dict[str, Handler]]:
     return None, {}
 
 
-def _health(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    return {"status": "ok", "messages": len(emulator.store), "mode": emulator.mode.value}
+def _health(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    return {"status": "ok", "messages": len(service.store), "mode": service.scheduler.mode.value}
 
 
-def _reset(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    emulator.reset(seed=_int(data, "seed"))
-    return {"status": "reset", "seed": emulator.seed}
+def _reset(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    service.reset(seed=_int(data, "seed"))
+    return {"status": "reset", "seed": service.seed}
 
 
-def _clock_get(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+def _clock_get(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
     return {
-        "now": emulator.clock.now().isoformat(),
-        "manual": isinstance(emulator.clock, ManualClock),
+        "now": service.clock.now().isoformat(),
+        "manual": isinstance(service.clock, ManualClock),
     }
 
 
-def _clock_set(emulator: Emulator, data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    clock = emulator.clock
+def _clock_set(service: Service, data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    clock = service.clock
     if not isinstance(clock, ManualClock):
         raise _Refused(409, "the clock is the system clock; only a manual clock can be moved")
     if data.get("set"):
@@ -223,65 +222,66 @@ def _clock_set(emulator: Emulator, data: dict[str, Any], parts: list[str]) -> di
         except (TypeError, ValueError):
             raise _Refused(400, f"'advance' must be seconds, got {data.get('advance')!r}") from None
         clock.advance(seconds)
-    return _clock_get(emulator, data, parts)
+    return _clock_get(service, data, parts)
 
 
-def _tick(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    return {"steps": emulator.tick()}
+def _tick(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    return {"steps": service.scheduler.tick()}
 
 
-def _mode_get(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    return {"mode": emulator.mode.value}
+def _mode_get(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    return {"mode": service.scheduler.mode.value}
 
 
-def _mode_set(emulator: Emulator, data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    emulator.mode = _text(data, "mode", required=True) or ""
-    return _mode_get(emulator, data, parts)
+def _mode_set(service: Service, data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    service.scheduler.mode = _text(data, "mode", required=True) or ""
+    return _mode_get(service, data, parts)
 
 
-def _messages(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+def _messages(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
     account = _text(data, "account_sid")
-    found = emulator.messages_for(account) if account else emulator.messages
+    found = service.messages(account)
     return {"messages": [_message(m) for m in found]}
 
 
-def _message_get(emulator: Emulator, _data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    return {"message": _message(_lookup(emulator, parts[1]))}
+def _message_get(service: Service, _data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    return {"message": _message(_lookup(service, parts[1]))}
 
 
-def _message_advance(emulator: Emulator, _data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    _lookup(emulator, parts[1])
+def _message_advance(service: Service, _data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    _lookup(service, parts[1])
     try:
-        (message,) = emulator.advance(parts[1])
+        (message,) = service.scheduler.advance(parts[1])
     except ValueError as exc:
         raise _Refused(409, str(exc)) from None
     return {"message": _message(message)}
 
 
-def _message_finish(emulator: Emulator, _data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    _lookup(emulator, parts[1])
-    (message,) = emulator.finish(parts[1])
+def _message_finish(service: Service, _data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    _lookup(service, parts[1])
+    (message,) = service.scheduler.finish(parts[1])
     return {"message": _message(message)}
 
 
-def _message_status(emulator: Emulator, data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
-    _lookup(emulator, parts[1])
+def _message_status(service: Service, data: dict[str, Any], parts: list[str]) -> dict[str, Any]:
+    _lookup(service, parts[1])
     status = _text(data, "status", required=True) or ""
-    message = emulator.set_status(parts[1], status, _int(data, "error_code"))
+    message = service.scheduler.set_status(parts[1], status, _int(data, "error_code"))
     return {"message": _message(message)}
 
 
-def _advance_all(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    return {"messages": [_message(m) for m in emulator.advance()]}
+def _advance_all(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    return {"messages": [_message(m) for m in service.scheduler.advance()]}
 
 
-def _receive(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+def _receive(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
     media = data.get("media_url", data.get("MediaUrl", []))
     if isinstance(media, str):
         media = [media]
     if not isinstance(media, list) or not all(isinstance(m, str) for m in media):
         raise _Refused(400, "'media_url' must be a URL or a list of URLs")
-    result = emulator.receive(
+    result = inbound.receive(
+        service,
         _text(data, "from", required=True) or "",
         _text(data, "to", required=True) or "",
         _text(data, "body") or "",
@@ -294,13 +294,13 @@ def _receive(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dic
     }
 
 
-def _numbers(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    found = emulator.store.numbers(_text(data, "account_sid"))
+def _numbers(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    found = service.store.numbers(_text(data, "account_sid"))
     return {"numbers": [attrs.asdict(n) for n in found]}
 
 
-def _number_add(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    entry = emulator.add_number(
+def _number_add(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    entry = service.accounts.add_number(
         _text(data, "number", required=True) or "",
         account_sid=_text(data, "account_sid"),
         sms_url=_text(data, "sms_url"),
@@ -310,24 +310,24 @@ def _number_add(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> 
     return {"number": attrs.asdict(entry)}
 
 
-def _outcome(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+def _outcome(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
     to = _text(data, "to", required=True) or ""
     status = _text(data, "status") or "delivered"
-    emulator.set_outcome(to, status, _int(data, "error_code"))
+    service.set_outcome(to, status, _int(data, "error_code"))
     return {"to": to, "status": status}
 
 
-def _account_add(emulator: Emulator, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+def _account_add(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
     own = str(data.get("own_numbers_only", "")).lower() in ("1", "true", "yes")
-    account = emulator.add_account(
+    account = service.accounts.add_account(
         _text(data, "sid"), _text(data, "auth_token"), own_numbers_only=own
     )
     return {"sid": account.sid, "auth_token": account.auth_token}
 
 
-def _callbacks(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    return {"callbacks": [_attempt(a) for a in emulator.callbacks]}
+def _callbacks(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    return {"callbacks": [_attempt(a) for a in service.dispatcher.attempts]}
 
 
-def _problems(emulator: Emulator, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
-    return {"problems": emulator.problems()}
+def _problems(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    return {"problems": service.problems()}

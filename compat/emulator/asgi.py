@@ -8,29 +8,31 @@ Rules this module keeps:
   response. Admin requests may call webhooks, so they run on a worker thread.
 * ``lifespan`` scopes start the emulator's background work (the timed-mode ticker, the callback
   thread) and stop it at shutdown. Other scope types are refused.
-* With ``inbox`` (the default), ``/``, ``/favicon.ico`` and ``/__inbox/`` are the inbox page's
-  (:mod:`.inbox`), answered on a worker thread; every other path is the API's or the admin's.
+* With ``inbox`` (the default) and a host that is also an :class:`~.inbox.InboxHost` (as the
+  facade is), ``/``, ``/favicon.ico`` and ``/__inbox/`` are the inbox page's (:mod:`.inbox`),
+  answered on a worker thread; every other path is the API's or the admin's. A bare ``Host`` is
+  served without the inbox.
 * Nothing raised escapes as a traceback to the client: an unexpected error is a 500 in the dialect's
   format, kept in the emulator's errors.
+* The app (like the transports and the server) needs only the :class:`Host` protocol, which the
+  :class:`~compat.emulator.Emulator` facade keeps; it never imports the facade.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
 
-from compat.emulator.api import api_error
-from compat.emulator.inbox import Inbox
+from compat.emulator.api import Api
+from compat.emulator.callbacks import Dispatcher, OutgoingRequest
+from compat.emulator.errors import api_error
+from compat.emulator.inbox import Inbox, InboxHost
 from compat.errors import ApiError
 from compat.wire import WireResponse
 
-if TYPE_CHECKING:
-    from compat.emulator.callbacks import OutgoingRequest
-    from compat.emulator.core import Emulator
-
-__all__ = ["MAX_BODY", "EmulatorApp", "handle_async"]
+__all__ = ["MAX_BODY", "EmulatorApp", "Host", "handle_async"]
 
 MAX_BODY = 1024 * 1024
 
@@ -40,15 +42,36 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+class Host(Protocol):
+    """What a way in (transport, ASGI app, server) needs from an emulator."""
+
+    @property
+    def api(self) -> Api: ...
+    @property
+    def dispatcher(self) -> Dispatcher: ...
+
+    def handle_raw(
+        self,
+        method: str,
+        path: str,
+        query: bytes,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+    ) -> tuple[WireResponse, list[OutgoingRequest]]: ...
+    def submit(self, requests: Sequence[OutgoingRequest]) -> None: ...
+    def start_background(self, interval: float = 0.05) -> None: ...
+    def stop_background(self) -> None: ...
+
+
 async def handle_async(
-    emulator: Emulator,
+    emulator: Host,
     method: str,
     path: str,
     query: bytes,
     headers: Sequence[tuple[str, str]],
     body: bytes,
 ) -> tuple[WireResponse, list[OutgoingRequest]]:
-    """:meth:`Emulator.handle_raw` from an event loop: API requests inline (they do no I/O),
+    """:meth:`Host.handle_raw` from an event loop: API requests inline (they do no I/O),
     admin requests on a worker thread (they may call webhooks)."""
     if path.startswith("/__admin"):
         return await anyio.to_thread.run_sync(
@@ -57,13 +80,18 @@ async def handle_async(
     return emulator.handle_raw(method, path, query, headers, body)
 
 
-class EmulatorApp:
+H = TypeVar("H", bound=Host)
+
+
+class EmulatorApp(Generic[H]):
     """``uvicorn.run(EmulatorApp(emulator))``; see the module docstring."""
 
-    def __init__(self, emulator: Emulator, *, max_body: int = MAX_BODY, inbox: bool = True) -> None:
+    def __init__(self, emulator: H, *, max_body: int = MAX_BODY, inbox: bool = True) -> None:
         self.emulator = emulator
         self.max_body = max_body
-        self.inbox = Inbox(emulator) if inbox else None
+        self.inbox: Inbox | None = None
+        if inbox and isinstance(emulator, InboxHost):
+            self.inbox = Inbox(emulator)
         emulator.dispatcher.background = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

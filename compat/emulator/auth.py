@@ -14,7 +14,7 @@ import binascii
 import hmac
 import threading
 
-from compat.emulator.api import api_error
+from compat.emulator.errors import api_error
 from compat.emulator.store import Store
 from compat.errors import ApiError
 

@@ -22,7 +22,6 @@ Rules this module keeps:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import attrs
@@ -30,13 +29,12 @@ import attrs
 from compat import backends, phone, twiml
 from compat.emulator import lifecycle
 from compat.emulator.callbacks import HttpReply, OutgoingRequest
+from compat.emulator.entry import Draft, Origin
+from compat.emulator.service import Service
 from compat.emulator.store import Account, PhoneNumber
 from compat.errors import CompatError, InvalidPhoneNumber
 from compat.model import Direction, Message, Status
 from compat.webhooks import incoming_message_params
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = ["MAX_DOCUMENTS", "Inbound", "receive"]
 
@@ -56,7 +54,7 @@ class Inbound:
 
 @attrs.define
 class _Run:
-    emulator: Emulator
+    service: Service
     account: Account
     number: PhoneNumber
     inbound: Message
@@ -66,38 +64,34 @@ class _Run:
 
     def fail(self, text: str) -> None:
         self.errors.append(text)
-        self.emulator.errors.append(f"incoming message {self.inbound.sid}: {text}")
+        self.service.errors.append(f"incoming message {self.inbound.sid}: {text}")
 
 
 def receive(
-    emulator: Emulator, from_: str, to: str, body: str, *, media_urls: Sequence[str] = ()
+    service: Service, from_: str, to: str, body: str = "", *, media_urls: Sequence[str] = ()
 ) -> Inbound:
-    """See the module docstring. Raises :class:`~compat.errors.InvalidPhoneNumber` for a number
-    that cannot be normalized."""
+    """See the module docstring. Each number is normalized here, once; raises
+    :class:`~compat.errors.InvalidPhoneNumber` for one that cannot be."""
     sender = phone.normalize(from_, field="From")
     receiver = phone.normalize(to, field="To")
-    number = emulator.store.number(receiver)
-    account_sid = number.account_sid if number is not None else emulator.account.sid
+    number = service.store.number(receiver)
+    account_sid = number.account_sid if number is not None else service.accounts.test_account.sid
     api_version = number.api_version if number is not None else "2010-04-01"
-    inbound = emulator.store_message(
-        account_sid=account_sid,
-        to=receiver,
-        from_=sender,
-        body=body,
-        media_urls=media_urls,
+    content = Draft(to=receiver, from_=sender, body=body, media_urls=tuple(media_urls))
+    origin = Origin(
         status=Status.RECEIVED,
         direction=Direction.INBOUND,
         dialect=api_version,
         api_version=api_version,
-        outbox=[],
     )
+    inbound = service.add(account_sid, content, origin, [])
     if number is None or not number.sms_url:
         return Inbound(inbound)
-    account = emulator.store.account(account_sid)
+    account = service.store.account(account_sid)
     assert account is not None
-    run = _Run(emulator, account, number, inbound)
+    run = _Run(service, account, number, inbound)
     params = incoming_message_params(inbound, api_version=api_version)
-    attempt, reply = emulator.sign_and_send(
+    attempt, reply = service.sign_and_send(
         "incoming", number.sms_method, number.sms_url, params,
         account=account, message_sid=inbound.sid,
     )
@@ -105,8 +99,8 @@ def receive(
         run.fail(f"webhook {number.sms_url} failed: {attempt.error or f'HTTP {attempt.status}'}")
     else:
         _follow(run, reply, number.sms_url)
-    emulator.submit(run.outbox)
-    latest = [emulator.store.get(m.sid) for m in run.replies]
+    service.dispatcher.submit(run.outbox)
+    latest = [service.store.get(m.sid) for m in run.replies]
     replies = tuple(
         record.message if record is not None else sent
         for record, sent in zip(latest, run.replies, strict=True)
@@ -172,7 +166,7 @@ def _execute(run: _Run, reply: HttpReply, url: str) -> _Next | None:
 
 
 def _fetch(run: _Run, following: _Next) -> HttpReply | None:
-    attempt, reply = run.emulator.sign_and_send(
+    attempt, reply = run.service.sign_and_send(
         following.kind, following.method, following.url, following.params,
         account=run.account, message_sid=run.inbound.sid,
     )
@@ -201,24 +195,22 @@ def _send(run: _Run, verb: twiml.MessageVerb, url: str) -> str | None:
         run.fail(f"<{verb.verb}> from {url}: body of {len(verb.body)} characters is over {limit} "
                  "(error 14103)")
         return None
-    emulator = run.emulator
-    callback = verb.status_callback or (
-        verb.action if run.number.api_version != "2008-08-01" else None
-    )
-    outcome = emulator.outcome_for(to)
-    message = emulator.store_message(
-        account_sid=run.account.sid,
+    version = run.number.api_version
+    callback = verb.status_callback or (verb.action if version != "2008-08-01" else None)
+    content = Draft(
         to=to,
         from_=from_,
         body=verb.body,
-        media_urls=verb.media_urls,
+        media_urls=tuple(verb.media_urls),
+        status_callback=urljoin(url, callback) if callback else None,
+    )
+    origin = Origin(
         status=Status.QUEUED,
         direction=Direction.OUTBOUND_REPLY,
-        dialect=run.number.api_version,
-        api_version=run.number.api_version,
-        status_callback=urljoin(url, callback) if callback else None,
-        pending=lifecycle.plan(outcome, run.number.api_version),
-        outbox=run.outbox,
+        dialect=version,
+        api_version=version,
+        pending=lifecycle.plan(run.service.outcome_for(to), version),
     )
+    message = run.service.add(run.account.sid, content, origin, run.outbox)
     run.replies.append(message)
     return message.sid

@@ -26,6 +26,7 @@ from types import MappingProxyType
 
 import attrs
 
+from compat import backends
 from compat.emulator.store import Record
 from compat.model import Message, Status
 
@@ -33,7 +34,6 @@ __all__ = [
     "DEFAULT_DELAYS",
     "DEFAULT_PRICE_PER_SEGMENT",
     "DELIVERY_ERRORS",
-    "LEGACY_DIALECTS",
     "Mode",
     "Outcome",
     "calls_back",
@@ -44,8 +44,6 @@ __all__ = [
     "step",
 ]
 
-#: Dialects whose messages only go queued -> sending -> sent | failed.
-LEGACY_DIALECTS = frozenset({"2008-08-01", "2010-04-01-sms"})
 #: Seconds between steps in timed mode: sending, sent, delivered.
 DEFAULT_DELAYS: tuple[float, ...] = (1.0, 1.0, 2.0)
 #: US SMS price per segment, in USD.
@@ -100,9 +98,15 @@ class Outcome:
         return None
 
 
+def stops_at_sent(dialect: str) -> bool:
+    """Whether ``dialect`` documents no status past ``sent`` (2008 and the 2010 ``/SMS``
+    resource): its messages go queued -> sending -> sent | failed, as its backend writes them."""
+    return backends.get(dialect).status_for(Status.DELIVERED) is not Status.DELIVERED
+
+
 def plan(outcome: Outcome, dialect: str, *, scheduled: bool = False) -> tuple[str, ...]:
     """The statuses a new message goes through after its first one."""
-    legacy = dialect in LEGACY_DIALECTS
+    legacy = stops_at_sent(dialect)
     if outcome.status == "failed":
         steps: tuple[str, ...] = ("sending", "failed")
     elif outcome.status == "undelivered":
@@ -237,6 +241,6 @@ def calls_back(record: Record, status: str) -> bool:
     """Whether reaching ``status`` sends a status callback (given the record has a URL)."""
     if record.status_callback is None:
         return False
-    if record.dialect in LEGACY_DIALECTS:
+    if stops_at_sent(record.dialect):
         return status in ("sent", "failed")
     return True

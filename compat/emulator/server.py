@@ -11,15 +11,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
-from compat.emulator.asgi import EmulatorApp
+from compat.emulator.asgi import EmulatorApp, Host
 from compat.errors import ConfigurationError
 
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
+__all__ = ["ServedEmulator", "base_url", "bind", "make_app_server", "serve_in_thread"]
 
-__all__ = ["ServedEmulator", "base_url", "bind", "serve_in_thread"]
+H = TypeVar("H", bound=Host)
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -58,10 +57,10 @@ def _uvicorn() -> Any:
 
 
 def make_server(
-    emulator: Emulator, *, log_level: str = "warning", access_log: bool = False, inbox: bool = True
+    emulator: Host, *, log_level: str = "warning", access_log: bool = False, inbox: bool = True
 ) -> Any:
     """A configured ``uvicorn.Server`` for ``emulator`` (not started); ``inbox`` serves the inbox
-    page at ``/``."""
+    page at ``/`` (see :class:`~.asgi.EmulatorApp`)."""
     uvicorn = _uvicorn()
     config = uvicorn.Config(
         EmulatorApp(emulator, inbox=inbox),
@@ -74,10 +73,19 @@ def make_server(
     return uvicorn.Server(config)
 
 
-class ServedEmulator:
+def make_app_server(app: Any, *, log_level: str = "warning") -> Any:
+    """A configured ``uvicorn.Server`` for another ASGI app of the package (a cassette server)."""
+    uvicorn = _uvicorn()
+    config = uvicorn.Config(
+        app, lifespan="on", log_level=log_level, access_log=False, ws="none", timeout_keep_alive=30
+    )
+    return uvicorn.Server(config)
+
+
+class ServedEmulator(Generic[H]):
     """A running server: its :attr:`url`, and :meth:`stop`. A context manager."""
 
-    def __init__(self, emulator: Emulator, server: Any, sock: socket.socket) -> None:
+    def __init__(self, emulator: H, server: Any, sock: socket.socket) -> None:
         self.emulator = emulator
         self._server = server
         self._sock = sock
@@ -108,7 +116,7 @@ class ServedEmulator:
             self._thread.join(timeout)
         self._sock.close()
 
-    def __enter__(self) -> ServedEmulator:
+    def __enter__(self) -> ServedEmulator[H]:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -119,14 +127,14 @@ class ServedEmulator:
 
 
 def serve_in_thread(
-    emulator: Emulator,
+    emulator: H,
     host: str = "127.0.0.1",
     port: int = 0,
     *,
     log_level: str = "warning",
     timeout: float = 10.0,
     inbox: bool = True,
-) -> ServedEmulator:
+) -> ServedEmulator[H]:
     """Serve ``emulator`` from a background thread; returns once it accepts connections. The inbox
     page is at ``url + "/"`` unless ``inbox`` is false."""
     sock = bind(host, port)

@@ -9,16 +9,11 @@ call webhooks), run on a worker thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import anyio.to_thread
 import httpx
 
-from compat.emulator.asgi import handle_async
+from compat.emulator.asgi import Host, handle_async
 from compat.wire import WireResponse
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = ["AsyncEmulatorTransport", "EmulatorTransport"]
 
@@ -35,7 +30,7 @@ def _to_httpx(response: WireResponse, request: httpx.Request) -> httpx.Response:
 class EmulatorTransport(httpx.BaseTransport):
     """``httpx.Client(transport=emulator.transport())``."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Host) -> None:
         self.emulator = emulator
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -53,7 +48,7 @@ class EmulatorTransport(httpx.BaseTransport):
 class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
     """``httpx.AsyncClient(transport=emulator.async_transport())``."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: Host) -> None:
         self.emulator = emulator
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

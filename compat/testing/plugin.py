@@ -9,6 +9,9 @@ Fixtures:
 * ``twilio_server``: the same emulator served on ``127.0.0.1`` (a free port) for clients that need
   real HTTP (the official ``twilio`` library, other languages); ``.url`` is its base URL.
 
+The cassette fixture, option and marker (``twilio_cassette``, ``--twilio-record-mode``,
+``@pytest.mark.twilio_cassette``) are described in :mod:`compat.testing.cassette_plugin`.
+
 Configure per test with ``@pytest.mark.twilio_emulator(seed=..., mode=..., strict=...,
 backend=..., sender=...)``; other keywords go to :class:`~compat.emulator.Emulator`.
 
@@ -26,17 +29,21 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from compat.testing.cassette_plugin import add_options, configure, twilio_cassette
+
 if TYPE_CHECKING:
     from compat.client import Client
     from compat.emulator import Emulator, ServedEmulator
+    from compat.testing.cassette_server import ServedCassette
 
-__all__ = ["twilio_client", "twilio_emulator", "twilio_server"]
+__all__ = ["twilio_cassette", "twilio_client", "twilio_emulator", "twilio_server"]
 
 _MARKER = "twilio_emulator"
 _FIXTURE_ONLY = ("strict", "backend")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
     parser.addini(
         "twilio_emulator_strict",
         type="bool",
@@ -46,6 +53,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    configure(config)
     config.addinivalue_line(
         "markers",
         f"{_MARKER}(**options): configure the twilio_emulator fixture (seed, mode, strict, "
@@ -85,17 +93,28 @@ def twilio_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
 
 @pytest.fixture
 def twilio_client(twilio_emulator: Emulator, request: pytest.FixtureRequest) -> Iterator[Client]:
-    """A compat client bound in-process to ``twilio_emulator``."""
+    """A compat client bound in-process to ``twilio_emulator``, or to the test's cassette when
+    the test is marked ``twilio_cassette``."""
     backend = str(_options(request).get("backend", "2010-04-01"))
-    client: Client = twilio_emulator.client(backend)
+    if request.node.get_closest_marker("twilio_cassette") is not None:
+        client: Client = request.getfixturevalue("twilio_cassette").client(backend)
+    else:
+        client = twilio_emulator.client(backend)
     with client:
         yield client
 
 
 @pytest.fixture
-def twilio_server(twilio_emulator: Emulator) -> Iterator[ServedEmulator]:
-    """``twilio_emulator`` served over HTTP on 127.0.0.1; ``.url`` is the base URL."""
+def twilio_server(
+    twilio_emulator: Emulator, request: pytest.FixtureRequest
+) -> Iterator[ServedEmulator[Emulator] | ServedCassette]:
+    """``twilio_emulator`` served over HTTP on 127.0.0.1; ``.url`` is the base URL. A test marked
+    ``twilio_cassette`` gets its cassette served instead."""
     from compat.emulator import serve_in_thread
+
+    if request.node.get_closest_marker("twilio_cassette") is not None:
+        yield request.getfixturevalue("twilio_cassette").serve()
+        return
 
     served = serve_in_thread(twilio_emulator)
     try:

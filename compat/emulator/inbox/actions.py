@@ -1,24 +1,23 @@
-"""What the inbox page can change: each action is one call of the public :class:`Emulator` API.
+"""What the inbox page can change: each action is one call of the host's public API.
 
 Rules: actions read a JSON object and answer a JSON-ready dict; a refusal raises :class:`Refused`
 with the HTTP status to answer (400 bad input, 404 unknown message, 409 not possible now). Whether
-the request may act at all (same origin, the token) is decided before, in :mod:`.app`. Actions may
-call the application's webhook, so they run off the event loop.
+the request may act at all (same origin, the token) is decided before, in :mod:`.app`. The host is
+an :class:`~.host.InboxHost`. Actions may call the application's webhook, so they run off the
+event loop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from compat.emulator.clock import ManualClock
+from compat.emulator.inbox.host import InboxHost
 from compat.emulator.inbox.index import Index
 from compat.emulator.inbox.views import message_view
 from compat.emulator.lifecycle import Mode, Outcome
 from compat.errors import CompatError
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = ["ACTIONS", "Refused", "act"]
 
@@ -35,7 +34,7 @@ class Refused(Exception):
         self.message = message
 
 
-Action = Callable[["Emulator", Index, dict[str, Any], str], dict[str, Any]]
+Action = Callable[[InboxHost, Index, dict[str, Any], str], dict[str, Any]]
 
 
 def _text(data: dict[str, Any], name: str, *, required: bool = True) -> str:
@@ -49,7 +48,7 @@ def _text(data: dict[str, Any], name: str, *, required: bool = True) -> str:
     return value
 
 
-def _receive(emulator: Emulator, index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
+def _receive(emulator: InboxHost, index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
     result = emulator.receive(
         _text(data, "from"), _text(data, "to"), _text(data, "body", required=False)
     )
@@ -60,7 +59,7 @@ def _receive(emulator: Emulator, index: Index, data: dict[str, Any], _sid: str) 
     }
 
 
-def _clock(emulator: Emulator, _index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
+def _clock(emulator: InboxHost, _index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
     clock = emulator.clock
     if not isinstance(clock, ManualClock):
         raise Refused(409, "the emulator runs on the system clock, which the page cannot move")
@@ -73,7 +72,7 @@ def _clock(emulator: Emulator, _index: Index, data: dict[str, Any], _sid: str) -
     return {"now": clock.advance(seconds).isoformat()}
 
 
-def _mode(emulator: Emulator, _index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
+def _mode(emulator: InboxHost, _index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
     try:
         emulator.mode = Mode(_text(data, "mode"))
     except ValueError:
@@ -81,7 +80,7 @@ def _mode(emulator: Emulator, _index: Index, data: dict[str, Any], _sid: str) ->
     return {"mode": emulator.mode.value}
 
 
-def _step(emulator: Emulator, index: Index, sid: str, finish: bool) -> dict[str, Any]:
+def _step(emulator: InboxHost, index: Index, sid: str, finish: bool) -> dict[str, Any]:
     try:
         emulator.message(sid)
     except KeyError:
@@ -93,15 +92,15 @@ def _step(emulator: Emulator, index: Index, sid: str, finish: bool) -> dict[str,
     return {"message": message_view(emulator, index, message)}
 
 
-def _advance(emulator: Emulator, index: Index, _data: dict[str, Any], sid: str) -> dict[str, Any]:
+def _advance(emulator: InboxHost, index: Index, _data: dict[str, Any], sid: str) -> dict[str, Any]:
     return _step(emulator, index, sid, finish=False)
 
 
-def _finish(emulator: Emulator, index: Index, _data: dict[str, Any], sid: str) -> dict[str, Any]:
+def _finish(emulator: InboxHost, index: Index, _data: dict[str, Any], sid: str) -> dict[str, Any]:
     return _step(emulator, index, sid, finish=True)
 
 
-def _outcome(emulator: Emulator, _index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
+def _outcome(emulator: InboxHost, _index: Index, data: dict[str, Any], _sid: str) -> dict[str, Any]:
     to = _text(data, "to")
     status = _text(data, "status", required=False) or "delivered"
     code = data.get("error_code")
@@ -114,7 +113,7 @@ def _outcome(emulator: Emulator, _index: Index, data: dict[str, Any], _sid: str)
     return {"to": to, "status": status, "error_code": error_code}
 
 
-def _reset(emulator: Emulator, _index: Index, _data: dict[str, Any], _sid: str) -> dict[str, Any]:
+def _reset(emulator: InboxHost, _index: Index, _data: dict[str, Any], _sid: str) -> dict[str, Any]:
     emulator.reset()
     return {"reset": True}
 
@@ -131,7 +130,7 @@ ACTIONS: dict[str, tuple[Action, bool]] = {
 }
 
 
-def act(emulator: Emulator, index: Index, name: str, data: dict[str, Any], sid: str = "") -> dict[
+def act(emulator: InboxHost, index: Index, name: str, data: dict[str, Any], sid: str = "") -> dict[
     str, Any
 ]:
     """Run action ``name``; emulator errors on bad input become a 400 :class:`Refused`."""

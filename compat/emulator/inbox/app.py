@@ -23,16 +23,14 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 from compat.emulator.inbox import views
 from compat.emulator.inbox.actions import ACTIONS, Refused, act
+from compat.emulator.inbox.host import InboxHost
 from compat.emulator.inbox.index import Index
 from compat.wire import WireResponse
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = ["CSP", "PREFIX", "TOKEN_HEADER", "Inbox"]
 
@@ -107,7 +105,7 @@ def host_allowed(host: str | None) -> bool:
 class Inbox:
     """The inbox of one emulator: its :class:`~.index.Index`, its token and its routes."""
 
-    def __init__(self, emulator: Emulator, *, token: str | None = None) -> None:
+    def __init__(self, emulator: InboxHost, *, token: str | None = None) -> None:
         self.emulator = emulator
         self.token = token or secrets.token_urlsafe(32)
         self.index = Index(emulator)

@@ -2,8 +2,9 @@
 
 Rules this module keeps:
 
-* It learns only through :meth:`Emulator.watch` (replaying what is stored when it starts), so it
-  never copies the store per request: paging the unfiltered conversation list costs one page.
+* It learns only through the host's ``watch`` (:class:`~.host.InboxHost`; replaying what is
+  stored when it starts), so it never copies the store per request: paging the unfiltered
+  conversation list costs one page.
 * A conversation is the pair of numbers a message went between, per account (``From`` or, without
   one, the Messaging Service SID). Conversations are ordered by their newest message.
 * A status history is what was observed, in order, each entry stamped with the message's
@@ -23,16 +24,14 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import attrs
 
 from compat.emulator.events import CLEARED, CREATED, DELETED, MessageEvent
+from compat.emulator.inbox.host import InboxHost
 from compat.emulator.lifecycle import Mode, next_due
 from compat.model import Direction, Message
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = ["Conversation", "Entry", "Index", "Step", "conversation_key"]
 
@@ -145,7 +144,7 @@ _NONE: OrderedDict[ConversationKey, Conversation] = OrderedDict()
 class Index:
     """Conversations and histories of one emulator, kept current by watching it."""
 
-    def __init__(self, emulator: Emulator) -> None:
+    def __init__(self, emulator: InboxHost) -> None:
         self._emulator = emulator
         self._lock = threading.Lock()
         self.version = 0

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from compat import segments
 from compat.emulator.callbacks import Attempt
 from compat.emulator.clock import ManualClock
+from compat.emulator.inbox.host import InboxHost
 from compat.emulator.inbox.index import Conversation, ConversationKey, Index
-from compat.emulator.lifecycle import LEGACY_DIALECTS
+from compat.emulator.lifecycle import stops_at_sent
+from compat.errors import ConfigurationError
 from compat.model import Message
-
-if TYPE_CHECKING:
-    from compat.emulator.core import Emulator
 
 __all__ = [
     "MAX_PAGE",
@@ -72,21 +71,21 @@ def parse_conversation_id(account_sid: str, value: str) -> ConversationKey | Non
     return (account_sid, low, high) if comma else None
 
 
-def version(emulator: Emulator, index: Index) -> str:
+def version(emulator: InboxHost, index: Index) -> str:
     """Changes whenever something the page shows changed (messages, the log, a manual clock)."""
     clock = emulator.clock
     moved = clock.now().isoformat() if isinstance(clock, ManualClock) else ""
     return f"{index.version}.{len(emulator.callbacks)}.{emulator.mode.value}.{moved}"
 
 
-def _account(emulator: Emulator, query: Mapping[str, str]) -> str:
+def _account(emulator: InboxHost, query: Mapping[str, str]) -> str:
     wanted = query.get("account", "")
     if wanted and emulator.store.account(wanted) is not None:
         return wanted
     return emulator.account.sid
 
 
-def state(emulator: Emulator, index: Index, query: Mapping[str, str]) -> dict[str, Any]:
+def state(emulator: InboxHost, index: Index, query: Mapping[str, str]) -> dict[str, Any]:
     """The header: accounts, the chosen account's numbers, the clock and the mode."""
     account = _account(emulator, query)
     test_sid = emulator.account.sid
@@ -109,14 +108,22 @@ def state(emulator: Emulator, index: Index, query: Mapping[str, str]) -> dict[st
     }
 
 
-def message_view(emulator: Emulator, index: Index, message: Message) -> dict[str, Any]:
+def _goes_past_sent(dialect: str) -> bool:
+    """Whether a ``sent`` message of ``dialect`` has a step left (its backend documents one)."""
+    try:
+        return not stops_at_sent(dialect)
+    except ConfigurationError:  # a dialect no longer registered: nothing to step through
+        return False
+
+
+def message_view(emulator: InboxHost, index: Index, message: Message) -> dict[str, Any]:
     """One message with everything the page shows about it."""
     entry = index.entry(message.sid)
     body = message.body or ""
     info = segments.analyze(body) if body else None
     dialect = entry.dialect if entry is not None else str(message.api_version or "")
     status = str(message.status)
-    steppable = status in _OPEN or (status == "sent" and dialect not in LEGACY_DIALECTS)
+    steppable = status in _OPEN or (status == "sent" and _goes_past_sent(dialect))
     return {
         "sid": message.sid,
         "to": message.to,
@@ -146,7 +153,7 @@ def message_view(emulator: Emulator, index: Index, message: Message) -> dict[str
     }
 
 
-def _messages(emulator: Emulator, sids: Iterable[str]) -> Iterable[Message]:
+def _messages(emulator: InboxHost, sids: Iterable[str]) -> Iterable[Message]:
     for sid in sids:
         try:
             yield emulator.message(sid)
@@ -155,7 +162,7 @@ def _messages(emulator: Emulator, sids: Iterable[str]) -> Iterable[Message]:
 
 
 def _matcher(
-    emulator: Emulator, query: Mapping[str, str]
+    emulator: InboxHost, query: Mapping[str, str]
 ) -> Callable[[Conversation], bool] | None:
     """A test for conversations from the ``number``, ``status`` and ``q`` filters (``None``: no
     filter). Built once per request: the scan runs it on every conversation."""
@@ -187,7 +194,7 @@ def _matcher(
     return matches
 
 
-def _summary(emulator: Emulator, index: Index, conversation: Conversation) -> dict[str, Any]:
+def _summary(emulator: InboxHost, index: Index, conversation: Conversation) -> dict[str, Any]:
     latest = None
     for message in _messages(emulator, reversed(conversation.sids)):
         latest = message
@@ -208,7 +215,7 @@ def _summary(emulator: Emulator, index: Index, conversation: Conversation) -> di
     }
 
 
-def conversations(emulator: Emulator, index: Index, query: Mapping[str, str]) -> dict[str, Any]:
+def conversations(emulator: InboxHost, index: Index, query: Mapping[str, str]) -> dict[str, Any]:
     """One page of the account's conversations, newest first, filtered by ``number``, ``status``
     and ``q`` (text in a body)."""
     account = _account(emulator, query)
@@ -236,7 +243,7 @@ def conversations(emulator: Emulator, index: Index, query: Mapping[str, str]) ->
     }
 
 
-def thread(emulator: Emulator, index: Index, query: Mapping[str, str]) -> dict[str, Any] | None:
+def thread(emulator: InboxHost, index: Index, query: Mapping[str, str]) -> dict[str, Any] | None:
     """One page of a conversation's messages: page 0 is the newest; each page oldest first."""
     account = _account(emulator, query)
     key = parse_conversation_id(account, query.get("id", ""))
@@ -257,7 +264,7 @@ def thread(emulator: Emulator, index: Index, query: Mapping[str, str]) -> dict[s
     }
 
 
-def _attempt(emulator: Emulator, index: Index, number: int, attempt: Attempt) -> dict[str, Any]:
+def _attempt(emulator: InboxHost, index: Index, number: int, attempt: Attempt) -> dict[str, Any]:
     request = attempt.request
     reply = attempt.reply
     answer = None
@@ -292,7 +299,7 @@ def _attempt(emulator: Emulator, index: Index, number: int, attempt: Attempt) ->
     }
 
 
-def log(emulator: Emulator, index: Index, query: Mapping[str, str]) -> dict[str, Any]:
+def log(emulator: InboxHost, index: Index, query: Mapping[str, str]) -> dict[str, Any]:
     """One page of the requests the emulator sent (status callbacks, webhooks), newest first;
     ``sid`` keeps those about one message."""
     account = _account(emulator, query)

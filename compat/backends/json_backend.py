@@ -1,0 +1,277 @@
+"""The public base for JSON dialects: message and page documents written and read from rules.
+
+Rules this module keeps:
+
+* A message document is the rules' :attr:`~compat.backends.rules.DialectRules.fields`, written
+  in their order (see :class:`~compat.backends.rules.Field` for the kinds): dates in RFC 2822
+  GMT, prices and counts as strings, numbers in the dialect's style, ``uri`` and
+  ``subresource_uris`` derived from the two SIDs (a create answer lists only the ``media``
+  subresource, as Twilio's does). Output is ASCII JSON with ``\\uXXXX`` escapes, so any Python
+  string survives the trip.
+* A page document is the rules' ``page_fields`` in their order, the records under the field
+  named ``items``.
+* Reading is strict about types (a number where a string belongs raises
+  :class:`~compat.errors.UnexpectedDocument`) and lenient about unknown keys, because Twilio adds
+  properties without notice. ``sid``, ``account_sid`` and ``status`` are required. A dialect
+  whose documents carry no ``api_version`` reads its own.
+* Errors are ``{"code", "message", "more_info", "status"}``; a body that is not JSON gives an
+  error with the HTTP status and its reason phrase.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from compat.backends._json import (
+    get_int,
+    get_list,
+    get_object,
+    get_str,
+    load_json,
+    require_int,
+    require_str,
+)
+from compat.backends.codes import plain_error
+from compat.backends.dates import format_rfc2822, parse_rfc2822
+from compat.backends.form_backend import FormBackend
+from compat.backends.forms import finite_decimal
+from compat.backends.numbers import read_number, write_number
+from compat.backends.rules import DERIVED, DialectRules, Field
+from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
+from compat.model import Direction, Message, MessagePage, Status
+from compat.wire import WireResponse
+
+__all__ = ["CONTENT_TYPE", "JsonBackend"]
+
+CONTENT_TYPE: Final = "application/json"
+_JSON_TYPES: Final = frozenset({"", "application/json"})
+_STATUSES: Final = Status._value2member_map_
+_DIRECTIONS: Final = Direction._value2member_map_
+_REQUIRED: Final = frozenset({"sid", "account_sid", "status"})
+_PAGE_COUNTS: Final = ("page", "page_size", "start", "end")
+_PAGE_OPTIONAL_COUNTS: Final = ("total", "num_pages")
+_PAGE_URIS: Final = ("uri", "first_page_uri", "next_page_uri", "previous_page_uri",
+                     "last_page_uri")
+
+Writer = Callable[[Message, bool], Any]
+Reader = Callable[[Mapping[str, Any], str], Any]
+
+
+class JsonBackend(FormBackend):
+    """A JSON dialect, both sides, from its rules (see the module docstring)."""
+
+    def __init__(self, rules: DialectRules | None = None) -> None:
+        super().__init__(rules)
+        self._headers = (("Content-Type", self.rules.content_type),)
+        self._writers = tuple((f.wire, self._writer(f)) for f in self.rules.fields)
+        readable = (*self.rules.fields, *self.rules.readable_fields)
+        self._readers = tuple(
+            (f.model, self._reader(f)) for f in readable if f.kind not in DERIVED
+        )
+        self._fills_api_version = "api_version" not in self.rules.carried
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _writer(self, field: Field) -> Writer:
+        model, kind, style = field.model, field.kind, self.rules.number_style
+
+        def text(message: Message, _created: bool) -> Any:
+            return getattr(message, model)
+
+        def number(message: Message, _created: bool) -> Any:
+            return write_number(getattr(message, model), style)
+
+        def date(message: Message, _created: bool) -> Any:
+            value = getattr(message, model)
+            return None if value is None else format_rfc2822(value)
+
+        def status(message: Message, _created: bool) -> Any:
+            return self.rules.status(message.status).value
+
+        def direction(message: Message, _created: bool) -> Any:
+            value = getattr(message, model)
+            return None if value is None else value.value
+
+        def as_string(message: Message, _created: bool) -> Any:
+            value = getattr(message, model)
+            return None if value is None else format(value, "f" if kind == "price" else "d")
+
+        def uri(message: Message, _created: bool) -> Any:
+            return self.message_uri(message)
+
+        def subresources(message: Message, created: bool) -> Any:
+            routes = self.rules.routes
+            base = f"{routes.prefix}{message.account_sid}{routes.collection}/{message.sid}"
+            found = {"media": f"{base}/Media{routes.suffix}"}
+            if not created:
+                found["feedback"] = f"{base}/Feedback{routes.suffix}"
+            return found
+
+        writers: dict[str, Writer] = {
+            "text": text, "int": text, "number": number, "date": date, "status": status,
+            "direction": direction, "price": as_string, "count": as_string, "uri": uri,
+            "subresources": subresources,
+        }
+        return writers[kind]
+
+    def message_document(self, message: Message, created: bool = False) -> dict[str, Any]:
+        """The JSON object this dialect writes for a message."""
+        return {wire: write(message, created) for wire, write in self._writers}
+
+    def _dumps(self, document: object) -> bytes:
+        return json.dumps(document).encode("ascii")
+
+    def render_message(self, message: Message, *, created: bool = False) -> WireResponse:
+        return WireResponse(201 if created else 200, self._headers,
+                            self._dumps(self.message_document(message, created)))
+
+    def page_document(self, page: MessagePage) -> dict[str, Any]:
+        """The JSON object this dialect writes for a page."""
+        document: dict[str, Any] = {}
+        for field in self.rules.page_fields:
+            if field.model == "items":
+                document[field.wire] = [self.message_document(m) for m in page.items]
+            else:
+                document[field.wire] = getattr(page, field.model)
+        return document
+
+    def render_page(self, page: MessagePage) -> WireResponse:
+        return WireResponse(200, self._headers, self._dumps(self.page_document(page)))
+
+    def render_error(self, error: ApiError) -> WireResponse:
+        document: dict[str, object] = {}
+        if error.code is not None:
+            document["code"] = error.code
+        document["message"] = error.message
+        if error.more_info is not None:
+            document["more_info"] = error.more_info
+        document["status"] = error.status
+        return WireResponse(error.status, self._headers, self._dumps(document))
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _fail(self, message: str) -> UnexpectedDocument:
+        return UnexpectedDocument(message, dialect=self.name)
+
+    def _reader(self, field: Field) -> Reader:
+        key, kind, name, style = field.wire, field.kind, self.name, self.rules.number_style
+        required = field.model in _REQUIRED
+
+        def text(obj: Mapping[str, Any], where: str) -> Any:
+            if required:
+                return require_str(obj, key, where=where, dialect=name)
+            return get_str(obj, key, where=where, dialect=name)
+
+        def number(obj: Mapping[str, Any], where: str) -> Any:
+            return read_number(get_str(obj, key, where=where, dialect=name), style)
+
+        def date(obj: Mapping[str, Any], where: str) -> Any:
+            value = get_str(obj, key, where=where, dialect=name)
+            if not value:
+                return None
+            try:
+                return parse_rfc2822(value)
+            except ValueError:
+                raise self._fail(f"{where}: {key!r} is not an RFC 2822 date: {value!r}") from None
+
+        def status(obj: Mapping[str, Any], where: str) -> Any:
+            value = require_str(obj, key, where=where, dialect=name)
+            if not value:
+                raise self._fail(f"{where}: {key!r} is empty")
+            return _STATUSES.get(value) or Status(value)
+
+        def direction(obj: Mapping[str, Any], where: str) -> Any:
+            value = get_str(obj, key, where=where, dialect=name)
+            return (_DIRECTIONS.get(value) or Direction(value)) if value else None
+
+        def price(obj: Mapping[str, Any], where: str) -> Any:
+            value = get_str(obj, key, where=where, dialect=name)
+            if not value:
+                return None
+            number = finite_decimal(value)
+            if number is None:
+                raise self._fail(f"{where}: {key!r} is not a decimal number: {value!r}")
+            return number
+
+        def count(obj: Mapping[str, Any], where: str) -> Any:
+            value = get_str(obj, key, where=where, dialect=name)
+            if value is None:
+                return None
+            if not (value.isascii() and value.isdigit() and len(value) <= 18):
+                raise self._fail(f"{where}: {key!r} must be a string of digits, got {value!r}")
+            return int(value)
+
+        def integer(obj: Mapping[str, Any], where: str) -> Any:
+            return get_int(obj, key, where=where, dialect=name)
+
+        readers: dict[str, Reader] = {
+            "text": text, "uri": text, "number": number, "date": date, "status": status,
+            "direction": direction, "price": price, "count": count, "int": integer,
+        }
+        return readers[kind]
+
+    def read_message(self, value: object, where: str) -> Message:
+        """A message from a decoded JSON value, or :class:`UnexpectedDocument`."""
+        obj = get_object(value, where=where, dialect=self.name)
+        values = {model: read(obj, where) for model, read in self._readers}
+        if self._fills_api_version:
+            values.setdefault("api_version", self.api_version)
+        try:
+            return Message(**values)
+        except InvalidParameter as exc:
+            raise self._fail(f"{where}: {exc}") from None
+
+    def _document(self, response: WireResponse, what: str, ok: tuple[int, ...]) -> Any:
+        self._check_status(response, what, ok)
+        return load_json(response.body, dialect=self.name)
+
+    def parse_message(self, response: WireResponse) -> Message:
+        return self.read_message(self._document(response, "a message", (200, 201)),
+                                 "the message")
+
+    def parse_page(self, response: WireResponse) -> MessagePage:
+        document = self._document(response, "a list page", (200,))
+        where = "the list page"
+        name = self.name
+        obj = get_object(document, where=where, dialect=name)
+        key = self.rules.list_name
+        if key not in obj:
+            other = [k for k in ("messages", "sms_messages") if k in obj]
+            hint = f" (it has {other[0]!r}: another dialect's page)" if other else ""
+            raise self._fail(f"{where} has no {key!r} list{hint}")
+        records = get_list(obj, key, where=where, dialect=name)
+        facts: dict[str, Any] = {
+            "items": [self.read_message(r, f"{key}[{i}]") for i, r in enumerate(records)]
+        }
+        wires = {f.model: f.wire for f in self.rules.page_fields if f.model != "items"}
+        for fact in (*_PAGE_COUNTS, *_PAGE_OPTIONAL_COUNTS):
+            wire = wires.get(fact, fact)  # another generation's fact is read by its own name
+            if fact in _PAGE_OPTIONAL_COUNTS and obj.get(wire) is None:
+                continue
+            number = require_int(obj, wire, where=where, dialect=name)
+            if number < 0:
+                raise self._fail(f"{where}: {wire!r} must not be negative")
+            facts[fact] = number
+        for fact in _PAGE_URIS:
+            facts[fact] = get_str(obj, wires.get(fact, fact), where=where, dialect=name) or None
+        return MessagePage(**facts)
+
+    def parse_error(self, response: WireResponse) -> ApiError:
+        """The error a response reports. A body that is not JSON (a proxy's HTML page, an empty
+        body) gives an error with the HTTP status and its reason phrase."""
+        if not response.body.strip() or response.content_type not in _JSON_TYPES:
+            return plain_error(response.status)
+        where = "the error document"
+        obj = get_object(load_json(response.body, dialect=self.name), where=where,
+                         dialect=self.name)
+        if "message" not in obj:
+            raise self._fail(f"{where} has no 'message': not a Twilio error")
+        status = get_int(obj, "status", where=where, dialect=self.name)
+        return ApiError(
+            response.status if status is None else status,
+            get_str(obj, "message", where=where, dialect=self.name) or "",
+            get_int(obj, "code", where=where, dialect=self.name),
+            get_str(obj, "more_info", where=where, dialect=self.name),
+        )

@@ -1,0 +1,381 @@
+"""The public base for XML dialects: ``<TwilioResponse>`` documents written and read from rules.
+
+Rules this module keeps:
+
+* Responses are ``<TwilioResponse>`` documents (the rules' content type, UTF-8, an XML
+  declaration, no indentation) holding one message element (the rules' ``message_name``), one
+  page element (``list_name``, its paging facts as attributes named by ``page_fields``; a fact
+  that is ``None`` is left out) or one ``<RestException>``. Message elements hold the rules'
+  ``fields`` in their order; an empty or null value is a self-closing element (``<DateSent/>``).
+* Characters XML 1.0 cannot carry are written as U+FFFD; a carriage return is written ``&#13;`` so
+  it survives the parser's line-end normalisation.
+* Reading is strict: documents come from :func:`compat._xml.parse_xml` (no DTDs, no entities, size
+  and depth limits); an unknown or repeated element or attribute, a missing Sid, AccountSid or
+  Status, a mistyped value or a document of another kind raises
+  :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and
+  ``readable_fields``. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
+  ``None``. A dialect whose documents carry no ``api_version`` reads its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+import attrs
+from lxml import etree
+
+from compat._xml import parse_xml
+from compat.backends.codes import plain_error
+from compat.backends.dates import format_rfc2822, parse_rfc2822
+from compat.backends.flags import FLAG_WORDS, direction_from_flags, flags_from_direction
+from compat.backends.form_backend import FormBackend
+from compat.backends.forms import finite_decimal
+from compat.backends.numbers import read_number, write_number
+from compat.backends.rules import DialectRules, Field
+from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
+from compat.model import Direction, Message, MessagePage, Status
+from compat.wire import WireResponse
+
+__all__ = ["XmlBackend"]
+
+_DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_XML_TYPES: Final = frozenset({"", "application/xml", "text/xml"})
+_ILLEGAL: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_STATUSES: Final = Status._value2member_map_
+_DIRECTIONS: Final = Direction._value2member_map_
+_REQUIRED: Final = ("sid", "account_sid", "status")
+_ERROR_ELEMENTS: Final = frozenset({"Status", "Message", "Code", "MoreInfo"})
+_PAGE_COUNTS: Final = frozenset({"page", "page_size", "start", "end", "total", "num_pages"})
+
+
+def escape(text: str) -> str:
+    """``text`` as XML 1.0 element content (see the module rules)."""
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("\ufffd", text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _element(name: str, text: str | None) -> str:
+    if not text:
+        return f"<{name}/>"
+    return f"<{name}>{escape(text)}</{name}>"
+
+
+def _is_blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+Writer = Callable[[Message], "str | None"]
+Reader = Callable[[etree._Element], Any]
+
+
+class XmlBackend(FormBackend):
+    """An XML dialect, both sides, from its rules (see the module docstring)."""
+
+    def __init__(self, rules: DialectRules | None = None) -> None:
+        super().__init__(rules)
+        self._headers = (("Content-Type", self.rules.content_type),)
+        self._writers = tuple((f.wire, self._writer(f)) for f in self.rules.fields)
+        readable = (*self.rules.fields, *self.rules.readable_fields)
+        self._readers = {f.wire: (f.model, self._reader(f)) for f in readable}
+        self._kinds = {f.wire: f.kind for f in readable}
+        self._page_attributes = {f.wire: f.model for f in self.rules.page_fields
+                                 if f.model != "items"}
+        self._page_required = tuple(f.wire for f in self.rules.page_fields
+                                    if f.model in _PAGE_COUNTS)
+        self._fills_api_version = "api_version" not in self.rules.carried
+
+    def _fail(self, message: str) -> UnexpectedDocument:
+        return UnexpectedDocument(message, dialect=self.name)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _writer(self, field: Field) -> Writer:
+        model, kind, style = field.model, field.kind, self.rules.number_style
+
+        def value(message: Message) -> Any:
+            return getattr(message, model)
+
+        writers: dict[str, Writer] = {
+            "text": value,
+            "number": lambda m: write_number(value(m), style),
+            "date": lambda m: None if value(m) is None else format_rfc2822(value(m)),
+            "status": lambda m: self.rules.status(m.status).value,
+            "flags": lambda m: None if value(m) is None else str(flags_from_direction(value(m))),
+            "direction": lambda m: None if value(m) is None else value(m).value,
+            "price": lambda m: None if value(m) is None else format(value(m), "f"),
+            "count": lambda m: None if value(m) is None else str(value(m)),
+            "int": lambda m: None if value(m) is None else str(value(m)),
+            "uri": self.message_uri,
+        }
+        return writers[kind]
+
+    def message_xml(self, message: Message) -> str:
+        """The message element this dialect writes."""
+        name = self.rules.message_name
+        inner = "".join(_element(wire, write(message)) for wire, write in self._writers)
+        return f"<{name}>{inner}</{name}>"
+
+    def _document(self, inner: str) -> bytes:
+        return f"{_DECLARATION}<TwilioResponse>{inner}</TwilioResponse>".encode()
+
+    def render_message(self, message: Message, *, created: bool = False) -> WireResponse:
+        return WireResponse(201 if created else 200, self._headers,
+                            self._document(self.message_xml(message)))
+
+    def render_page(self, page: MessagePage) -> WireResponse:
+        if self.rules.counted_pages and (page.total is None or page.num_pages is None):
+            raise InvalidParameter(
+                f"a {self.name} page needs total and num_pages; build it with make_page()",
+                parameter="total",
+            )
+        attributes = "".join(
+            f' {wire}="{escape(str(value)).replace(chr(34), "&quot;")}"'
+            for wire, model in self._page_attributes.items()
+            if (value := getattr(page, model)) is not None
+        )
+        head = f"<{self.rules.list_name}{attributes}"
+        if not page.items:
+            return WireResponse(200, self._headers, self._document(head + "/>"))
+        body = "".join(self.message_xml(message) for message in page.items)
+        return WireResponse(
+            200, self._headers, self._document(f"{head}>{body}</{self.rules.list_name}>")
+        )
+
+    def render_error(self, error: ApiError) -> WireResponse:
+        parts = [
+            "<RestException>",
+            _element("Status", str(error.status)),
+            _element("Message", error.message),
+        ]
+        if error.code is not None:
+            parts.append(_element("Code", str(error.code)))
+        if error.more_info is not None:
+            parts.append(_element("MoreInfo", error.more_info))
+        parts.append("</RestException>")
+        return WireResponse(error.status, self._headers, self._document("".join(parts)))
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def _int_text(self, text: str | None, where: str) -> int:
+        value = (text or "").strip()
+        if not value.isdigit() or not value.isascii() or len(value) > 18:
+            raise self._fail(f"{where} must be a non-negative integer, got {text!r}")
+        return int(value)
+
+    def _reader(self, field: Field) -> Reader:
+        tag, kind, style = field.wire, field.kind, self.rules.number_style
+
+        def text(element: etree._Element) -> Any:
+            value = element.text
+            return (value.strip() or None) if value else None
+
+        def body(element: etree._Element) -> Any:
+            return element.text or ""
+
+        def number(element: etree._Element) -> Any:
+            return read_number(element.text, style)
+
+        def date(element: etree._Element) -> Any:
+            value = text(element)
+            if value is None:
+                return None
+            try:
+                return parse_rfc2822(value)
+            except ValueError:
+                raise self._fail(f"<{tag}> is not an RFC 2822 date: {element.text!r}") from None
+
+        def status(element: etree._Element) -> Any:
+            value = text(element)
+            return None if value is None else (_STATUSES.get(value) or Status(value))
+
+        def direction(element: etree._Element) -> Any:
+            value = text(element)
+            return None if value is None else (_DIRECTIONS.get(value) or Direction(value))
+
+        def flags(element: etree._Element) -> Any:
+            if len(element):
+                return self._flag_words(element)
+            if _is_blank(element.text):
+                return None
+            return direction_from_flags(self._int_text(element.text, f"<{tag}>"))
+
+        def price(element: etree._Element) -> Any:
+            value = text(element)
+            if value is None:
+                return None
+            number = finite_decimal(value)
+            if number is None:
+                raise self._fail(f"<{tag}> is not a decimal number: {value!r}")
+            return number
+
+        def count(element: etree._Element) -> Any:
+            return None if _is_blank(element.text) else self._int_text(element.text, f"<{tag}>")
+
+        if field.model == "body":
+            return body
+        readers: dict[str, Reader] = {
+            "text": text, "uri": text, "number": number, "date": date, "status": status,
+            "direction": direction, "flags": flags, "price": price, "count": count,
+            "int": count,
+        }
+        return readers[kind]
+
+    def _flag_words(self, element: etree._Element) -> Direction:
+        words: set[str] = set()
+        for child in element:
+            if child.tag != "Flag" or len(child):
+                raise self._fail(f"<{element.tag}> may hold only <Flag> words, got <{child.tag}>")
+            words.add((child.text or "").strip())
+        found = FLAG_WORDS.get(frozenset(words))
+        if found is None:
+            raise self._fail(f"<{element.tag}> words {sorted(words)} name no direction")
+        return found
+
+    def read_message(self, element: etree._Element) -> Message:
+        """A message from its element, or :class:`UnexpectedDocument` naming what is wrong."""
+        name = self.rules.message_name
+        values: dict[str, Any] = {}
+        seen: set[str] = set()
+        flags: etree._Element | None = None
+        for child in element:
+            tag = child.tag
+            known = self._readers.get(tag) if isinstance(tag, str) else None
+            if known is None or tag in seen:
+                what = "a repeated" if known is not None else "an unknown"
+                raise self._fail(f"<{name}> holds {what} element <{tag}>")
+            seen.add(str(tag))
+            model, read = known
+            if self._kinds[str(tag)] == "flags":
+                flags = child  # read last: a Direction element, when present, says more
+                continue
+            if len(child):
+                raise self._fail(f"<{tag}> must hold text, not elements")
+            values[model] = read(child)
+        if flags is not None and values.get("direction") is None:
+            model, read = self._readers[str(flags.tag)]
+            values[model] = read(flags)
+        missing = [wire for wire, model in self._wires(_REQUIRED) if values.get(model) is None]
+        if missing:
+            raise self._fail(f"<{name}> lacks {', '.join('<' + t + '>' for t in missing)}")
+        if self._fills_api_version and values.get("api_version") is None:
+            values["api_version"] = self.api_version
+        try:
+            return Message(**values)
+        except InvalidParameter as exc:
+            raise self._fail(f"<{name}> {exc}") from None
+
+    def _wires(self, models: tuple[str, ...]) -> list[tuple[str, str]]:
+        by_model = {model: wire for wire, (model, _) in self._readers.items()}
+        return [(by_model.get(model, model), model) for model in models]
+
+    def _root_child(self, data: bytes) -> etree._Element:
+        root = parse_xml(data, dialect=self.name)
+        if root.tag != "TwilioResponse":
+            raise self._fail(f"expected a <TwilioResponse> document, got <{root.tag}>")
+        children = list(root)
+        if len(children) != 1:
+            raise self._fail(f"<TwilioResponse> must hold exactly one element, got {len(children)}")
+        if not _is_blank(root.text) or not _is_blank(children[0].tail):
+            raise self._fail("<TwilioResponse> holds text outside its element")
+        return children[0]
+
+    def _child(self, response: WireResponse, tag: str, ok: tuple[int, ...]) -> etree._Element:
+        self._check_status(response, f"<{tag}>", ok)
+        child = self._root_child(response.body)
+        if child.tag == "RestException":
+            raise self._read_error(child)
+        if child.tag != tag:
+            mine = (self.rules.message_name, self.rules.list_name)
+            note = "" if child.tag in mine else f": not a {self.name} document"
+            raise self._fail(f"expected <{tag}>, got <{child.tag}>{note}")
+        return child
+
+    def parse_message(self, response: WireResponse) -> Message:
+        return self.read_message(self._child(response, self.rules.message_name, (200, 201)))
+
+    def parse_page(self, response: WireResponse) -> MessagePage:
+        element = self._child(response, self.rules.list_name, (200,))
+        name = self.rules.list_name
+        attributes = {str(k): str(v) for k, v in element.attrib.items()}
+        unknown = sorted(set(attributes) - set(self._page_attributes))
+        if unknown:
+            raise self._fail(f"<{name}> has unknown attributes {unknown}")
+        facts: dict[str, Any] = {}
+        for wire in self._page_required:
+            if wire not in attributes:
+                raise self._fail(f"<{name}> lacks the {wire!r} attribute")
+        for wire, text in attributes.items():
+            model = self._page_attributes[wire]
+            if model in _PAGE_COUNTS:
+                facts[model] = self._int_text(text, f"<{name} {wire}>")
+            else:
+                facts[model] = text or None
+        if not _is_blank(element.text):
+            raise self._fail(f"<{name}> holds text outside its elements")
+        items: list[Message] = []
+        for child in element:
+            if child.tag != self.rules.message_name:
+                raise self._fail(
+                    f"<{name}> may hold only <{self.rules.message_name}>, got <{child.tag}>"
+                )
+            if not _is_blank(child.tail):
+                raise self._fail(f"<{name}> holds text outside its elements")
+            items.append(self.read_message(child))
+        return MessagePage(items=items, **facts)
+
+    def _read_error(self, element: etree._Element) -> ApiError:
+        texts: dict[str, str | None] = {}
+        for child in element:
+            tag = child.tag
+            if tag not in _ERROR_ELEMENTS or tag in texts or len(child):
+                raise self._fail(f"<RestException> holds an unexpected element <{tag}>")
+            texts[str(tag)] = child.text
+        if "Status" not in texts:
+            raise self._fail("<RestException> lacks <Status>")
+        status = self._int_text(texts["Status"], "<RestException><Status>")
+        code_text = texts.get("Code")
+        code = None if _is_blank(code_text) else self._int_text(code_text, "<RestException><Code>")
+        more = texts.get("MoreInfo")
+        return ApiError(
+            status,
+            texts.get("Message") or "",
+            code,
+            None if more is None or _is_blank(more) else more.strip(),
+        )
+
+    def parse_error(self, response: WireResponse) -> ApiError:
+        """The error a response reports. A body that is not XML (a proxy's HTML page, an empty
+        body) gives an error with the HTTP status and its reason phrase."""
+        if not response.body.strip() or response.content_type not in _XML_TYPES:
+            return plain_error(response.status)
+        child = self._root_child(response.body)
+        if child.tag != "RestException":
+            raise self._fail(f"expected <RestException>, got <{child.tag}>")
+        return self._read_error(child)
+
+    # -- what a round trip keeps ---------------------------------------------------------------
+
+    def restrict(self, message: Message) -> Message:
+        """As :meth:`FormBackend.restrict`; also, an absent body reads back as ``""`` and a
+        direction written as Flags reads back as the Flags say."""
+        restricted = super().restrict(message)
+        changes: dict[str, Any] = {}
+        if "body" in self.rules.carried and restricted.body is None:
+            changes["body"] = ""
+        flagged = any(f.kind == "flags" for f in self.rules.fields)
+        if flagged and restricted.direction is not None:
+            changes["direction"] = direction_from_flags(
+                flags_from_direction(restricted.direction)
+            )
+        return attrs.evolve(restricted, **changes) if changes else restricted
