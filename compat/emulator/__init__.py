@@ -13,6 +13,8 @@ HTTP (``twilio-compat serve``, :func:`serve_in_thread`). The parts, one job each
   backends; ``admin``: ``/__admin`` routes; ``inbound``: incoming messages and TwiML replies;
   ``callbacks``: outgoing HTTP; ``errors``: the error answers the emulator builds.
 * ``transport`` (httpx), ``asgi`` and ``server`` (HTTP): the ways in, over the ``Host`` protocol.
+* ``events``: change events of the stored messages, for watchers (:meth:`Emulator.watch`).
+* ``inbox``: the web page a served emulator shows at ``/``, over the ``InboxHost`` protocol.
 
 Rules: imports flow one way, from the facade down to the service and its parts; no part imports
 the facade, and none needs a function-level import to reach another.
