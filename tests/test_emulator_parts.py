@@ -161,10 +161,14 @@ def test_a_message_keeps_the_api_version_of_its_dialect(created_by: str, fetched
         assert emulator.message(sid).api_version == expected
 
 
-EMULATOR_MODULES = sorted(Path(compat.emulator.__file__).parent.glob("*.py"))
+EMULATOR_ROOT = Path(compat.emulator.__file__).parent
+#: Every module of the emulator, its subpackages (the inbox) included.
+EMULATOR_MODULES = sorted(EMULATOR_ROOT.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", EMULATOR_MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", EMULATOR_MODULES, ids=lambda p: p.relative_to(EMULATOR_ROOT).as_posix()
+)
 def test_each_emulator_module_is_small_and_states_its_rules(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 400
