@@ -18,14 +18,12 @@ from compat.errors import (
     InvalidParameter,
     MalformedDocument,
     UnexpectedDocument,
-    UnsupportedOperation,
 )
 from compat.model import (
     Direction,
     ListQuery,
     Message,
     MessagePage,
-    MessageUpdate,
     NewMessage,
     Status,
 )
@@ -226,17 +224,6 @@ def test_build_next_page_counts_pages() -> None:
     assert backend.build_next_page(AC, query, last) is None
 
 
-def test_update_and_delete_are_not_in_the_dialect() -> None:
-    with pytest.raises(UnsupportedOperation):
-        backend.build_update(AC, SM, MessageUpdate(body=""))
-    with pytest.raises(UnsupportedOperation):
-        backend.build_delete(AC, SM)
-    with pytest.raises(UnsupportedOperation):
-        backend.render_deleted()
-    with pytest.raises(UnsupportedOperation):
-        backend.parse_deleted(WireResponse(200))
-
-
 # -- client side: refusing responses ---------------------------------------------------------------
 
 
@@ -305,21 +292,6 @@ def test_page_uri_attributes_are_optional_and_read_when_present() -> None:
     assert following.target == "/a?Page=1"
 
 
-def test_unexpected_success_status_is_refused() -> None:
-    with pytest.raises(UnexpectedDocument, match="302"):
-        backend.parse_message(WireResponse(302, XML, wrap(message_xml())))
-
-
-def test_error_without_a_document_keeps_the_http_status() -> None:
-    html = WireResponse(502, (("Content-Type", "text/html"),), b"<html>Bad gateway</html>")
-    error = backend.parse_error(html)
-    assert (error.status, error.code) == (502, None)
-    assert "Bad Gateway" in error.message
-    with pytest.raises(ApiError) as caught:
-        backend.parse_page(html)
-    assert caught.value.status == 502
-
-
 @pytest.mark.parametrize(
     ("flags", "direction"),
     [("1", Direction.INBOUND), ("2", Direction.OUTBOUND_REPLY), ("4", Direction.OUTBOUND_API),
@@ -377,32 +349,6 @@ def test_parse_create_ignores_2010_only_parameters() -> None:
 
 
 VALID = {"To": "+15558675309", "From": "+14155551212", "Body": "Hi"}
-
-
-@pytest.mark.parametrize(
-    ("form", "code", "message"),
-    [
-        ({"From": "+14155551212", "Body": "Hi"}, 21604, "A 'To' phone number is required."),
-        ({"To": "", "From": "", "Body": ""}, 21604, "A 'To' phone number is required."),
-        ({"To": "+15558675309", "Body": "Hi"}, 21603, "A 'From' phone number is required."),
-        ({"To": "+15558675309", "From": "+14155551212"}, 21602, "Message body is required."),
-        ({**VALID, "Body": ""}, 21602, "Message body is required."),
-        ({**VALID, "Body": "x" * 161}, 21605,
-         "The message body exceeds the 160 character limit."),
-    ],
-)
-def test_parse_create_validation_codes(form: dict[str, str], code: int, message: str) -> None:
-    with pytest.raises(ApiError) as caught:
-        backend.parse_request(post(form))
-    error = caught.value
-    assert (error.status, error.code, error.message) == (400, code, message)
-    assert error.more_info == f"https://www.twilio.com/docs/errors/{code}"
-
-
-def test_parse_create_counts_code_points() -> None:
-    call = backend.parse_request(post({**VALID, "Body": "😀" * 160}))
-    assert isinstance(call, CreateCall)
-    assert call.message.body == "😀" * 160
 
 
 def test_rendered_validation_error_is_a_rest_exception() -> None:
@@ -486,15 +432,6 @@ def test_other_methods_answer_405(method: str, target: str) -> None:
 )
 def test_paths_of_other_resources_are_not_ours(path: str) -> None:
     assert backend.parse_request(WireRequest("GET", path)) is None
-
-
-@pytest.mark.parametrize(
-    "path", ["/2008-08-01/Accounts/ACnope/SMS/Messages", f"{BASE}/SMnope"]
-)
-def test_malformed_sids_answer_404(path: str) -> None:
-    with pytest.raises(ApiError) as caught:
-        backend.parse_request(WireRequest("GET", path))
-    assert caught.value == ApiError(404, "The requested resource was not found")
 
 
 def test_a_form_that_is_not_utf8_answers_400() -> None:

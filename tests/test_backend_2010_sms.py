@@ -12,13 +12,12 @@ import pytest
 
 from compat.backends.base import CreateCall, FetchCall, ListCall
 from compat.backends.v2010_sms import Backend2010Sms
-from compat.errors import ApiError, InvalidParameter, UnexpectedDocument, UnsupportedOperation
+from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
 from compat.model import (
     Direction,
     ListQuery,
     Message,
     MessagePage,
-    MessageUpdate,
     NewMessage,
     Status,
 )
@@ -112,31 +111,13 @@ def test_build_create_refuses_media_and_long_bodies() -> None:
         backend.build_list(AC, ListQuery(page_token="PA1"))
 
 
-def test_update_and_delete_are_not_in_the_dialect() -> None:
-    with pytest.raises(UnsupportedOperation):
-        backend.build_update(AC, SM, MessageUpdate(body=""))
-    with pytest.raises(UnsupportedOperation):
-        backend.build_delete(AC, SM)
-    with pytest.raises(UnsupportedOperation):
-        backend.render_deleted()
-    for method in ("POST", "DELETE"):
-        with pytest.raises(ApiError) as caught:
-            backend.parse_request(WireRequest(method, f"{BASE}/{SM}.json", body=b"Body="))
-        assert caught.value.status == 405
-
-
-def test_server_side_create_validation() -> None:
+def test_a_service_sid_is_no_sender_here() -> None:
     def create(form: dict[str, str]) -> ApiError:
         with pytest.raises(ApiError) as caught:
             backend.parse_request(WireRequest("POST", f"{BASE}.json",
                                               body=encode_form(form.items())))
         return caught.value
 
-    assert create({"To": "+14158675309", "From": "+14155551212"}).code == 21602
-    too_long = create({"To": "+14158675309", "From": "+14155551212", "Body": "x" * 161})
-    assert (too_long.code, too_long.message) == (
-        21605, "The message body exceeds the 160 character limit."
-    )
     # MessagingServiceSid is not a parameter of this resource, so it is no sender.
     assert create({"To": "+14158675309", "MessagingServiceSid": "MG" + "a" * 32,
                    "Body": "x"}).code == 21603

@@ -15,17 +15,13 @@ from compat import errors, fixtures
 from compat._resources import data_root
 from compat.backends import get
 from compat.backends.base import (
-    Backend,
     CreateCall,
     DeleteCall,
-    FetchCall,
-    ListCall,
-    UpdateCall,
 )
 from compat.errors import ApiError
 from compat.fixtures import GoldenCase, Refusal
 from compat.model import Message, MessagePage
-from compat.wire import WireRequest
+from compat.testing.golden import build_request
 from tests import strategies as ms
 from tests.expected import DIALECTS
 
@@ -35,19 +31,6 @@ ALL = [case for dialect in DIALECTS for case in fixtures.cases(dialect)]
 def _ids(case: GoldenCase) -> str:
     return f"{case.dialect}/{case.name}"
 
-
-def _build(backend: Backend, call: object) -> WireRequest:
-    if isinstance(call, CreateCall):
-        return backend.build_create(call.account_sid, call.message)
-    if isinstance(call, FetchCall):
-        return backend.build_fetch(call.account_sid, call.sid)
-    if isinstance(call, ListCall):
-        return backend.build_list(call.account_sid, call.query)
-    if isinstance(call, UpdateCall):
-        return backend.build_update(call.account_sid, call.sid, call.update)
-    if isinstance(call, DeleteCall):
-        return backend.build_delete(call.account_sid, call.sid)
-    raise AssertionError(f"no build for {call!r}")
 
 
 def test_every_dialect_has_its_cases() -> None:
@@ -64,7 +47,7 @@ def test_every_dialect_has_its_cases() -> None:
 @pytest.mark.parametrize("case", [c for c in ALL if c.built], ids=_ids)
 def test_client_builds_the_request(case: GoldenCase) -> None:
     assert case.request is not None
-    built = _build(get(case.dialect), case.call)
+    built = build_request(get(case.dialect), case.call)
     assert (built.method, built.target, built.body) == (
         case.request.method, case.request.target, case.request.body
     )

@@ -21,6 +21,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -41,6 +42,7 @@ from compat.backends.numbers import read_number, write_number
 from compat.backends.rules import DERIVED, DialectRules, Field
 from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
 from compat.model import Direction, Message, MessagePage, Status
+from compat.phone import NumberStyle
 from compat.wire import WireResponse
 
 __all__ = ["CONTENT_TYPE", "JsonBackend"]
@@ -55,7 +57,7 @@ _PAGE_OPTIONAL_COUNTS: Final = ("total", "num_pages")
 _PAGE_URIS: Final = ("uri", "first_page_uri", "next_page_uri", "previous_page_uri",
                      "last_page_uri")
 
-Writer = Callable[[Message, bool], Any]
+Writer = Callable[[Message], Any]
 Reader = Callable[[Mapping[str, Any], str], Any]
 
 
@@ -65,7 +67,12 @@ class JsonBackend(FormBackend):
     def __init__(self, rules: DialectRules | None = None) -> None:
         super().__init__(rules)
         self._headers = (("Content-Type", self.rules.content_type),)
-        self._writers = tuple((f.wire, self._writer(f)) for f in self.rules.fields)
+        fields = self.rules.fields
+        #: Writers for a create answer and for every other answer (they differ in subresources).
+        self._writers = {
+            created: tuple((f.wire, self._writer(f, created)) for f in fields)
+            for created in (True, False)
+        }
         readable = (*self.rules.fields, *self.rules.readable_fields)
         self._readers = tuple(
             (f.model, self._reader(f)) for f in readable if f.kind not in DERIVED
@@ -74,35 +81,35 @@ class JsonBackend(FormBackend):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _writer(self, field: Field) -> Writer:
+    def _writer(self, field: Field, created: bool) -> Writer:
         model, kind, style = field.model, field.kind, self.rules.number_style
+        value = operator.attrgetter(model)
+        if kind in ("text", "int") or (kind == "number" and style is NumberStyle.E164):
+            return value  # the model's value as it is, read in C
 
-        def text(message: Message, _created: bool) -> Any:
-            return getattr(message, model)
+        def number(message: Message) -> Any:
+            return write_number(value(message), style)
 
-        def number(message: Message, _created: bool) -> Any:
-            return write_number(getattr(message, model), style)
+        def date(message: Message) -> Any:
+            when = value(message)
+            return None if when is None else format_rfc2822(when)
 
-        def date(message: Message, _created: bool) -> Any:
-            value = getattr(message, model)
-            return None if value is None else format_rfc2822(value)
-
-        def status(message: Message, _created: bool) -> Any:
+        def status(message: Message) -> Any:
             return self.rules.status(message.status).value
 
-        def direction(message: Message, _created: bool) -> Any:
-            value = getattr(message, model)
-            return None if value is None else value.value
+        def direction(message: Message) -> Any:
+            named = value(message)
+            return None if named is None else named.value
 
-        def as_string(message: Message, _created: bool) -> Any:
-            value = getattr(message, model)
-            return None if value is None else format(value, "f" if kind == "price" else "d")
+        spelling = "f" if kind == "price" else "d"
 
-        def uri(message: Message, _created: bool) -> Any:
-            return self.message_uri(message)
+        def as_string(message: Message) -> Any:
+            number = value(message)
+            return None if number is None else format(number, spelling)
 
-        def subresources(message: Message, created: bool) -> Any:
-            routes = self.rules.routes
+        routes = self.rules.routes
+
+        def subresources(message: Message) -> Any:
             base = f"{routes.prefix}{message.account_sid}{routes.collection}/{message.sid}"
             found = {"media": f"{base}/Media{routes.suffix}"}
             if not created:
@@ -110,15 +117,15 @@ class JsonBackend(FormBackend):
             return found
 
         writers: dict[str, Writer] = {
-            "text": text, "int": text, "number": number, "date": date, "status": status,
-            "direction": direction, "price": as_string, "count": as_string, "uri": uri,
+            "number": number, "date": date, "status": status, "direction": direction,
+            "price": as_string, "count": as_string, "uri": self.message_uri,
             "subresources": subresources,
         }
         return writers[kind]
 
     def message_document(self, message: Message, created: bool = False) -> dict[str, Any]:
         """The JSON object this dialect writes for a message."""
-        return {wire: write(message, created) for wire, write in self._writers}
+        return {wire: write(message) for wire, write in self._writers[created]}
 
     def _dumps(self, document: object) -> bytes:
         return json.dumps(document).encode("ascii")
@@ -132,7 +139,8 @@ class JsonBackend(FormBackend):
         document: dict[str, Any] = {}
         for field in self.rules.page_fields:
             if field.model == "items":
-                document[field.wire] = [self.message_document(m) for m in page.items]
+                write = self.message_document
+                document[field.wire] = [write(m) for m in page.items]
             else:
                 document[field.wire] = getattr(page, field.model)
         return document

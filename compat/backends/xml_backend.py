@@ -87,8 +87,9 @@ class XmlBackend(FormBackend):
         self._headers = (("Content-Type", self.rules.content_type),)
         self._writers = tuple((f.wire, self._writer(f)) for f in self.rules.fields)
         readable = (*self.rules.fields, *self.rules.readable_fields)
-        self._readers = {f.wire: (f.model, self._reader(f)) for f in readable}
-        self._kinds = {f.wire: f.kind for f in readable}
+        self._readers = {f.wire: (f.model, self._reader(f), f.kind == "flags") for f in readable}
+        wires = {f.model: f.wire for f in readable}
+        self._required = tuple((wires.get(model, model), model) for model in _REQUIRED)
         self._page_attributes = {f.wire: f.model for f in self.rules.page_fields
                                  if f.model != "items"}
         self._page_required = tuple(f.wire for f in self.rules.page_fields
@@ -244,40 +245,37 @@ class XmlBackend(FormBackend):
 
     def read_message(self, element: etree._Element) -> Message:
         """A message from its element, or :class:`UnexpectedDocument` naming what is wrong."""
-        name = self.rules.message_name
         values: dict[str, Any] = {}
-        seen: set[str] = set()
+        seen: set[object] = set()
         flags: etree._Element | None = None
+        readers = self._readers
         for child in element:
             tag = child.tag
-            known = self._readers.get(tag) if isinstance(tag, str) else None
+            known = readers.get(tag)
             if known is None or tag in seen:
                 what = "a repeated" if known is not None else "an unknown"
-                raise self._fail(f"<{name}> holds {what} element <{tag}>")
-            seen.add(str(tag))
-            model, read = known
-            if self._kinds[str(tag)] == "flags":
+                raise self._fail(f"<{self.rules.message_name}> holds {what} element <{tag}>")
+            seen.add(tag)
+            model, read, is_flags = known
+            if is_flags:
                 flags = child  # read last: a Direction element, when present, says more
                 continue
             if len(child):
                 raise self._fail(f"<{tag}> must hold text, not elements")
             values[model] = read(child)
         if flags is not None and values.get("direction") is None:
-            model, read = self._readers[str(flags.tag)]
+            model, read, _ = readers[flags.tag]
             values[model] = read(flags)
-        missing = [wire for wire, model in self._wires(_REQUIRED) if values.get(model) is None]
+        missing = [wire for wire, model in self._required if values.get(model) is None]
         if missing:
-            raise self._fail(f"<{name}> lacks {', '.join('<' + t + '>' for t in missing)}")
+            raise self._fail(f"<{self.rules.message_name}> lacks "
+                             f"{', '.join('<' + t + '>' for t in missing)}")
         if self._fills_api_version and values.get("api_version") is None:
             values["api_version"] = self.api_version
         try:
             return Message(**values)
         except InvalidParameter as exc:
-            raise self._fail(f"<{name}> {exc}") from None
-
-    def _wires(self, models: tuple[str, ...]) -> list[tuple[str, str]]:
-        by_model = {model: wire for wire, (model, _) in self._readers.items()}
-        return [(by_model.get(model, model), model) for model in models]
+            raise self._fail(f"<{self.rules.message_name}> {exc}") from None
 
     def _root_child(self, data: bytes) -> etree._Element:
         root = parse_xml(data, dialect=self.name)

@@ -39,7 +39,7 @@ from compat.fixtures import GoldenCase, Refusal
 from compat.model import Message, MessagePage
 from compat.wire import WireRequest, WireResponse
 
-__all__ = ["Problem", "Report", "check_case", "check_root"]
+__all__ = ["Problem", "Report", "build_request", "check_case", "check_root"]
 
 
 
@@ -66,7 +66,8 @@ class Report:
         return not self.problems
 
 
-def _build(backend: Backend, call: object) -> WireRequest:
+def build_request(backend: Backend, call: object) -> WireRequest:
+    """The request ``backend``'s client side builds for a server call (a golden case's ``call``)."""
     if isinstance(call, CreateCall):
         return backend.build_create(call.account_sid, call.message)
     if isinstance(call, FetchCall):
@@ -176,7 +177,7 @@ def check_case(case: GoldenCase) -> tuple[list[Problem], list[str]]:
 
     def client_builds_request() -> str | None:
         assert request is not None
-        built = _build(backend, case.call)
+        built = build_request(backend, case.call)
         mine = (built.method, built.target, built.body)
         theirs = (request.method, request.target, request.body)
         return None if mine == theirs else f"built {mine!r}, the case says {theirs!r}"
