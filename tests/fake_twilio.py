@@ -145,16 +145,18 @@ class BlockingMessages(Blocking):
     """AsyncMessages driven from sync code: ``list`` is awaited whole, ``stream`` iterated one
     ``__anext__`` at a time, ``messages(sid)`` gives a blocking context."""
 
-    def stream(self, **filters: Any) -> Iterator[Message]:
-        iterator: AsyncIterator[Message] = self._inner.stream(**filters)
+    def stream(self, *args: Any, **filters: Any) -> Iterator[Message]:
+        return self._drain(self._inner.stream(*args, **filters))  # arguments checked now
+
+    def _drain(self, iterator: AsyncIterator[Message]) -> Iterator[Message]:
         while True:
             try:
                 yield self._loop.run_until_complete(iterator.__anext__())
             except StopAsyncIteration:
                 return
 
-    def __call__(self, sid: str) -> Blocking:
-        return Blocking(self._inner(sid), self._loop)
+    def __call__(self, *args: Any, **kwargs: Any) -> Blocking:
+        return Blocking(self._inner(*args, **kwargs), self._loop)
 
 
 class BlockingClient:
