@@ -1,7 +1,7 @@
 """docs/client.md, docs/webhooks.md and docs/twiml.md stay true: every Python example runs (a page's
 examples in order, in one namespace), every public name of ``compat.webhooks`` and ``compat.twiml``
 is documented on its page, every page is linked from the index, and every ``twilio-compat send``
-command shown runs.
+command shown (there and in the README) runs.
 
 docs/client.md's examples run against the emulator served on loopback, with
 ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN`` and ``TWILIO_BASE_URL`` pointing at it, as the page
@@ -85,12 +85,17 @@ def test_every_public_name_is_documented(page: str, module: ModuleType) -> None:
             assert used, f"no example in docs/{page} calls {name}"
 
 
+README = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+README_SENDS = [line.removeprefix(".venv/bin/") for code in re.findall(
+    r"```sh\n(.*?)```", README, flags=re.DOTALL) for line in code.splitlines()
+    if line.startswith(".venv/bin/twilio-compat send ")]
 COMMANDS = [line for code in blocks("client.md", "sh") for line in code.splitlines()
-            if line.startswith("twilio-compat ")]
+            if line.startswith("twilio-compat ")] + README_SENDS
 
 
 def test_the_client_page_shows_send_commands() -> None:
-    assert len(COMMANDS) >= 3
+    assert len(COMMANDS) >= 4
+    assert README_SENDS
     assert any("--base-url" in c for c in COMMANDS)
     assert any("--json" in c for c in COMMANDS)
 
