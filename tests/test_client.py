@@ -242,7 +242,7 @@ def test_split_returns_a_one_item_list_when_the_body_fits(
     assert [m.body for m in sent] == ["short"]
 
 
-# -- auto-paging holds one page ----------------------------------------------------------------
+# -- stream() holds one page ------------------------------------------------------------------
 
 
 def counting(backend: Backend) -> Any:
@@ -264,7 +264,7 @@ def counting(backend: Backend) -> Any:
 
 
 @pytest.mark.parametrize("name", ["2010-04-01", "2008-08-01"])
-def test_listing_ten_thousand_messages_holds_one_page_at_a_time(
+def test_streaming_ten_thousand_messages_holds_one_page_at_a_time(
     name: str, make_client: Any
 ) -> None:
     server = FakeTwilio(backends.get(name))

@@ -20,6 +20,7 @@ from compat import backends
 from compat.async_messages import AsyncMessageContext, AsyncMessageListing, AsyncMessages
 from compat.backends.base import Operation
 from compat.client import AsyncClient, Client
+from compat.emulator import Emulator
 from compat.errors import ConfigurationError, InvalidParameter, UnsupportedOperation
 from compat.messages import MessageContext, Messages
 from compat.model import Message, MessagePage, Status
@@ -156,6 +157,22 @@ def test_next_page_of_a_last_page_is_none_without_a_request(make_client: Any) ->
     assert server.list_requests == 1
     with pytest.raises(InvalidParameter, match="MessagePage"):
         client.messages.next_page("/2010-04-01/...")
+
+
+@pytest.mark.parametrize("dialect", BACKENDS)
+def test_paging_through_the_emulator_in_every_dialect(dialect: str) -> None:
+    with Emulator() as emulator, emulator.client(dialect) as client:
+        sent = [client.messages.create(to=JENNY, from_=ME, body=f"n{n}").sid for n in range(7)]
+        page = client.messages.page(page_size=3)
+        pages = [page]
+        while (page := client.messages.next_page(page)) is not None:
+            pages.append(page)
+        assert [len(p) for p in pages] == [3, 3, 1]
+        assert sorted(m.sid for p in pages for m in p) == sorted(sent)
+        assert pages[1].uri is not None
+        assert [m.sid for m in client.messages.get_page(pages[1].uri)] == [
+            m.sid for m in pages[1]]
+        assert sorted(m.sid for m in client.messages.list(page_size=2)) == sorted(sent)
 
 
 # -- messages(sid) -----------------------------------------------------------------------------
