@@ -8,8 +8,8 @@ environment (:mod:`compat.send_command` documents its output and exit codes). ``
 emulator over HTTP with uvicorn, printing the base URL and the test account's credentials first
 (``serve --cassette PATH`` serves a recorded cassette instead; ``check DIR`` checks a folder of
 golden cases; both live in :mod:`compat.testing.commands`).
-Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request), never a
-traceback.
+Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request; ``send``
+also 3 when no answer could be read), never a traceback.
 """
 
 from __future__ import annotations
