@@ -88,12 +88,13 @@ def _send_options(parser: argparse.ArgumentParser) -> None:
         "TWILIO_API_SECRET); default: the embedded emulator, no credentials",
     )
     parser.add_argument("--backend", "--dialect", dest="backend", default="2010-04-01",
-                        help="dialect to send through (default 2010-04-01)")
-    parser.add_argument("--to", default=DEFAULT_TO, help=f"recipient (default {DEFAULT_TO})")
-    parser.add_argument("--from", dest="from_", default=DEFAULT_FROM,
+                        metavar="DIALECT", help="dialect to send through (default 2010-04-01)")
+    parser.add_argument("--to", default=DEFAULT_TO, metavar="NUMBER",
+                        help=f"recipient (default {DEFAULT_TO})")
+    parser.add_argument("--from", dest="from_", default=DEFAULT_FROM, metavar="NUMBER",
                         help=f"sender (default {DEFAULT_FROM})")
-    parser.add_argument("--body", default=DEFAULT_BODY, help="message text")
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--body", default=DEFAULT_BODY, metavar="TEXT", help="message text")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
                         help="seed for the embedded emulator's SIDs (default 0)")
     parser.add_argument("--json", action="store_true", help="print the whole message as JSON")
 
