@@ -28,6 +28,7 @@ from compat.errors import ConfigurationError, InvalidParameter
 from compat.model import ACCOUNT_SID, ListQuery, MessageUpdate, NewMessage
 
 __all__ = [
+    "BASE_URL_VARIABLE",
     "CANCEL",
     "DEFAULT_BACKEND",
     "DEFAULT_BASE_URL",
@@ -45,6 +46,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://api.twilio.com"
+BASE_URL_VARIABLE = "TWILIO_BASE_URL"
 DEFAULT_BACKEND = "2010-04-01"
 DEFAULT_RETRY = RetryPolicy()
 
@@ -97,14 +99,28 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     return httpx.Timeout(float(value))
 
 
-def _base_url(value: str) -> str:
+def _base_url(value: str | None, environ: Mapping[str, str]) -> str:
+    """The base URL: the argument, else ``TWILIO_BASE_URL``, else Twilio's. Errors name where the
+    bad value came from; a URL carrying a user name or password is refused, so that no credential
+    can reach a repr, a log line or an error message through it."""
+    source = "base_url"
+    if value is None:
+        value = environ.get(BASE_URL_VARIABLE) or None
+        if value is None:
+            return DEFAULT_BASE_URL
+        source = f"the {BASE_URL_VARIABLE} environment variable"
     try:
         url = httpx.URL(value)
     except (httpx.InvalidURL, TypeError):
-        raise ConfigurationError(f"base_url {value!r} is not a URL") from None
+        raise ConfigurationError(f"{source} is not a URL: {value!r}") from None
+    if url.userinfo:
+        raise ConfigurationError(
+            f"{source} must not carry a user name or password; credentials go in account_sid= "
+            "and auth_token= (or the TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN variables)"
+        )
     if url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
         raise ConfigurationError(
-            f"base_url must be an http or https URL without query, got {value!r}"
+            f"{source} must be an http or https URL without query, got {value!r}"
         )
     return value.rstrip("/")
 
@@ -127,7 +143,7 @@ class Settings:
         api_key: str | None,
         api_secret: str | None,
         backend: str | Backend,
-        base_url: str,
+        base_url: str | None,
         timeout: float | httpx.Timeout,
         retry: RetryPolicy,
         log_numbers: bool,
@@ -141,7 +157,7 @@ class Settings:
         sid, authorization = _credentials(
             account_sid, auth_token, api_key, api_secret, os.environ
         )
-        url = _base_url(base_url)
+        url = _base_url(base_url, os.environ)
         context = flows.Context(backends.get(backend), sid, url, bool(log_numbers))
         edge = Edge(
             base_url=url,
@@ -202,6 +218,9 @@ def list_query(
     date_sent_before: dt.date | None,
     date_sent_after: dt.date | None,
     page_size: int | None,
+    *,
+    page_number: int | None = None,
+    page_token: str | None = None,
 ) -> ListQuery:
     return ListQuery(
         to=to,
@@ -210,6 +229,8 @@ def list_query(
         date_sent_before=date_sent_before,
         date_sent_after=date_sent_after,
         page_size=page_size,
+        page=page_number,
+        page_token=page_token,
     )
 
 

@@ -7,32 +7,18 @@ subclasses or calls the synchronous client.
 from __future__ import annotations
 
 import asyncio
-import builtins
-import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import TypeVar
 
 import httpx
 
 from compat import flows
-from compat._client_setup import (
-    CANCEL,
-    DEFAULT_BACKEND,
-    DEFAULT_BASE_URL,
-    DEFAULT_RETRY,
-    REDACT,
-    BodyPolicy,
-    Settings,
-    change,
-    checked_arguments,
-    list_query,
-    new_message,
-)
+from compat._client_setup import DEFAULT_BACKEND, DEFAULT_RETRY, Settings
 from compat._http import DEFAULT_TIMEOUT, AsyncSender, Outcome, Pause, RetryPolicy, retrying
+from compat.async_messages import AsyncMessages
 from compat.backends.base import Backend
 from compat.errors import TransportError
-from compat.model import Message
 
 __all__ = ["AsyncClient", "AsyncMessages"]
 
@@ -54,7 +40,7 @@ class AsyncClient:
         api_key: str | None = None,
         api_secret: str | None = None,
         backend: str | Backend = DEFAULT_BACKEND,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = DEFAULT_RETRY,
         http_client: httpx.AsyncClient | None = None,
@@ -69,7 +55,7 @@ class AsyncClient:
         )
         self._sender = AsyncSender(self._settings.edge, http_client, transport)
         self._sleep = sleep
-        self.messages = AsyncMessages(self)
+        self.messages = AsyncMessages(self._settings.context, self._run)
 
     @property
     def account_sid(self) -> str:
@@ -116,89 +102,3 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return self._settings.describe("AsyncClient")
-
-
-class AsyncMessages:
-    """``async_client.messages``: the operations of :class:`Messages`, awaited."""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._ctx = client._settings.context
-        self._run = client._run
-
-    @overload
-    async def create(
-        self, *, to: str, from_: str | None = ..., body: str | None = ...,
-        media_url: Iterable[str] | str | None = ..., messaging_service_sid: str | None = ...,
-        status_callback: str | None = ..., body_policy: Literal["reject"] = ..., **options: Any,
-    ) -> Message: ...
-    @overload
-    async def create(
-        self, *, to: str, from_: str | None = ..., body: str | None = ...,
-        media_url: Iterable[str] | str | None = ..., messaging_service_sid: str | None = ...,
-        status_callback: str | None = ..., body_policy: Literal["split"], **options: Any,
-    ) -> builtins.list[Message]: ...
-
-    @checked_arguments
-    async def create(
-        self,
-        *,
-        to: str,
-        from_: str | None = None,
-        body: str | None = None,
-        media_url: Iterable[str] | str | None = None,
-        messaging_service_sid: str | None = None,
-        status_callback: str | None = None,
-        body_policy: BodyPolicy = "reject",
-        **options: Any,
-    ) -> Message | builtins.list[Message]:
-        """Send a message; see :meth:`Messages.create`."""
-        message = new_message(to, from_, body, media_url, messaging_service_sid,
-                               status_callback, options, body_policy)
-        split = body_policy == "split"
-        sent = await self._run(flows.create(self._ctx, message, split=split))
-        return sent if split else sent[0]
-
-    @checked_arguments
-    async def fetch(self, sid: str) -> Message:
-        return await self._run(flows.fetch(self._ctx, sid))
-
-    @checked_arguments
-    def list(
-        self,
-        *,
-        to: str | None = None,
-        from_: str | None = None,
-        date_sent: dt.date | None = None,
-        date_sent_before: dt.date | None = None,
-        date_sent_after: dt.date | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncIterator[Message]:
-        """Messages matching the filters (``async for``), pages fetched lazily; see
-        :meth:`Messages.list`. Arguments are checked on the call, not on the first iteration."""
-        query = list_query(to, from_, date_sent, date_sent_before, date_sent_after, page_size)
-        return self._iterate(flows.Listing(self._ctx, query, limit=limit))
-
-    async def _iterate(self, listing: flows.Listing) -> AsyncIterator[Message]:
-        while (page := listing.next_page()) is not None:
-            for message in await self._run(page):
-                yield message
-
-    @checked_arguments
-    async def update(
-        self, sid: str, *, body: str | None = None, status: str | None = None
-    ) -> Message:
-        """Redact (``body=""``) or cancel (``status="canceled"``) a message."""
-        return await self._run(flows.update(self._ctx, sid, change(body, status)))
-
-    @checked_arguments
-    async def redact(self, sid: str) -> Message:
-        return await self._run(flows.update(self._ctx, sid, REDACT, name="redact"))
-
-    @checked_arguments
-    async def cancel(self, sid: str) -> Message:
-        return await self._run(flows.update(self._ctx, sid, CANCEL, name="cancel"))
-
-    @checked_arguments
-    async def delete(self, sid: str) -> None:
-        await self._run(flows.delete(self._ctx, sid))

@@ -1,13 +1,15 @@
 """The ``twilio-compat`` command (also ``python -m compat``).
 
 Rules: with no arguments it sends one message through an emulator embedded in the process (no
-credentials, no network, deterministic test account) with the compat client, prints the new
-message's SID and exits 0; it never waits on anything outside the process. ``serve`` runs the
-emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the inbox
-page's address first (``serve --cassette PATH`` serves a recorded cassette instead; ``check DIR``
-checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
-Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request), never a
-traceback.
+credentials, no network, deterministic test account) with the compat client, prints a one-line
+summary starting with the new message's SID and exits 0; it never waits on anything outside the
+process. ``send --base-url URL`` sends through any API instead, with credentials from the
+environment (:mod:`compat.send_command` documents its output and exit codes). ``serve`` runs the
+emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the
+inbox page's address first (``serve --cassette PATH`` serves a recorded cassette instead;
+``check DIR`` checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
+Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request; ``send``
+also 3 when no answer could be read), never a traceback.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     send = commands.add_parser(
-        "send", help="send a message through the embedded emulator and print its SID (default)"
+        "send", help="send a message (through the embedded emulator unless --base-url) and print "
+        "a one-line summary (default)"
     )
     _send_options(send)
 
@@ -84,20 +87,22 @@ def _cassette_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _send_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", default="2010-04-01", help="dialect to send through")
-    parser.add_argument("--to", default=DEFAULT_TO, help=f"recipient (default {DEFAULT_TO})")
-    parser.add_argument("--from", dest="from_", default=DEFAULT_FROM, help="sender")
-    parser.add_argument("--body", default=DEFAULT_BODY, help="message text")
-    parser.add_argument("--seed", type=int, default=0, help="seed for SIDs (default 0)")
-
-
-def _send(args: argparse.Namespace, out: TextIO) -> int:
-    from compat.emulator import Emulator
-
-    with Emulator(seed=args.seed) as emulator, emulator.client(args.backend) as client:
-        message = client.messages.create(to=args.to, from_=args.from_, body=args.body)
-    out.write(f"{message.sid}\n")
-    return 0
+    parser.add_argument(
+        "--base-url", default=None, metavar="URL",
+        help="send to this API (the served emulator, a proxy, https://api.twilio.com) with "
+        "credentials from TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and "
+        "TWILIO_API_SECRET); default: the embedded emulator, no credentials",
+    )
+    parser.add_argument("--backend", "--dialect", dest="backend", default="2010-04-01",
+                        metavar="DIALECT", help="dialect to send through (default 2010-04-01)")
+    parser.add_argument("--to", default=DEFAULT_TO, metavar="NUMBER",
+                        help=f"recipient (default {DEFAULT_TO})")
+    parser.add_argument("--from", dest="from_", default=DEFAULT_FROM, metavar="NUMBER",
+                        help=f"sender (default {DEFAULT_FROM})")
+    parser.add_argument("--body", default=DEFAULT_BODY, metavar="TEXT", help="message text")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="seed for the embedded emulator's SIDs (default 0)")
+    parser.add_argument("--json", action="store_true", help="print the whole message as JSON")
 
 
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -157,7 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from compat.testing.commands import check_command
 
             return check_command(args, sys.stdout)
-        return _send(args, sys.stdout)
+        from compat.send_command import send_command
+
+        return send_command(args, sys.stdout, sys.stderr)
     except ApiError as exc:
         sys.stderr.write(f"twilio-compat: the emulator refused the message: {exc}\n")
         return 1

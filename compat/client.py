@@ -1,8 +1,9 @@
 """Client: the flows of :mod:`compat.flows` driven over httpx, synchronously.
 
 ``Client(account_sid, auth_token, backend="2008-08-01")`` talks the 2008 API; changing ``backend``
-to ``"2010-04-01"`` keeps every call the same. ``client.messages`` offers ``create``, ``fetch``,
-``list`` (lazy auto-paging), ``update``, ``redact``, ``cancel`` and ``delete``.
+to ``"2010-04-01"`` keeps every call the same. ``client.messages`` (:mod:`compat.messages`) offers
+``create``, ``fetch``, ``list`` (a list), ``stream`` (lazy auto-paging), ``page``, ``update``,
+``redact``, ``cancel`` and ``delete``, and ``client.messages(sid)`` the official library's shapes.
 :class:`~compat.async_client.AsyncClient` is the same API awaited.
 
 Rules this module keeps:
@@ -21,36 +22,40 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-import builtins
-import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import TypeVar
 
 import httpx
 
 from compat import flows
 from compat._client_setup import (
-    CANCEL,
+    BASE_URL_VARIABLE,
     DEFAULT_BACKEND,
     DEFAULT_BASE_URL,
     DEFAULT_RETRY,
-    REDACT,
-    BodyPolicy,
     Settings,
-    change,
-    checked_arguments,
-    list_query,
-    new_message,
 )
 from compat._http import DEFAULT_TIMEOUT, Outcome, Pause, RetryPolicy, SyncSender, retrying
-from compat.async_client import AsyncClient, AsyncMessages
+from compat.async_client import AsyncClient
+from compat.async_messages import AsyncMessageContext, AsyncMessageListing, AsyncMessages
 from compat.backends.base import Backend
 from compat.errors import TransportError
-from compat.model import Message
+from compat.messages import MessageContext, Messages
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "AsyncMessages", "Client", "Messages", "RetryPolicy"]
+__all__ = [
+    "BASE_URL_VARIABLE",
+    "DEFAULT_BASE_URL",
+    "AsyncClient",
+    "AsyncMessageContext",
+    "AsyncMessageListing",
+    "AsyncMessages",
+    "Client",
+    "MessageContext",
+    "Messages",
+    "RetryPolicy",
+]
 
 T = TypeVar("T")
 
@@ -59,7 +64,8 @@ class Client:
     """A synchronous client. Use it as a context manager, or call :meth:`close`.
 
     Credentials come from the arguments, else from ``TWILIO_ACCOUNT_SID`` and ``TWILIO_AUTH_TOKEN``;
-    an API key (``api_key=``, ``api_secret=``) needs the account SID too. ``backend`` is a
+    an API key (``api_key=``, ``api_secret=``) needs the account SID too. ``base_url`` comes from
+    the argument, else ``TWILIO_BASE_URL``, else ``https://api.twilio.com``. ``backend`` is a
     dialect name (``"2008-08-01"``, ``"2010-04-01"``, ``"2010-04-01-sms"``) or a Backend object.
     ``sleep`` is what retries wait with (tests pass a recorder).
     """
@@ -72,7 +78,7 @@ class Client:
         api_key: str | None = None,
         api_secret: str | None = None,
         backend: str | Backend = DEFAULT_BACKEND,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = DEFAULT_RETRY,
         http_client: httpx.Client | None = None,
@@ -87,7 +93,7 @@ class Client:
         )
         self._sender = SyncSender(self._settings.edge, http_client, transport)
         self._sleep = sleep
-        self.messages = Messages(self)
+        self.messages = Messages(self._settings.context, self._run)
 
     @property
     def account_sid(self) -> str:
@@ -134,95 +140,3 @@ class Client:
 
     def __repr__(self) -> str:
         return self._settings.describe("Client")
-
-
-class Messages:
-    """``client.messages``: the message operations, named as in the official twilio library."""
-
-    def __init__(self, client: Client) -> None:
-        self._ctx = client._settings.context
-        self._run = client._run
-
-    @overload
-    def create(
-        self, *, to: str, from_: str | None = ..., body: str | None = ...,
-        media_url: Iterable[str] | str | None = ..., messaging_service_sid: str | None = ...,
-        status_callback: str | None = ..., body_policy: Literal["reject"] = ..., **options: Any,
-    ) -> Message: ...
-    @overload
-    def create(
-        self, *, to: str, from_: str | None = ..., body: str | None = ...,
-        media_url: Iterable[str] | str | None = ..., messaging_service_sid: str | None = ...,
-        status_callback: str | None = ..., body_policy: Literal["split"], **options: Any,
-    ) -> builtins.list[Message]: ...
-
-    @checked_arguments
-    def create(
-        self,
-        *,
-        to: str,
-        from_: str | None = None,
-        body: str | None = None,
-        media_url: Iterable[str] | str | None = None,
-        messaging_service_sid: str | None = None,
-        status_callback: str | None = None,
-        body_policy: BodyPolicy = "reject",
-        **options: Any,
-    ) -> Message | builtins.list[Message]:
-        """Send a message. Other :class:`~compat.model.NewMessage` fields go in ``options``.
-
-        A body over the backend's ``max_body_length`` raises BodyTooLong before sending, unless
-        ``body_policy="split"``: then the pieces are sent in order and a list of every message
-        created is returned (a one-item list when the body fits).
-        """
-        message = new_message(to, from_, body, media_url, messaging_service_sid,
-                               status_callback, options, body_policy)
-        split = body_policy == "split"
-        sent = self._run(flows.create(self._ctx, message, split=split))
-        return sent if split else sent[0]
-
-    @checked_arguments
-    def fetch(self, sid: str) -> Message:
-        return self._run(flows.fetch(self._ctx, sid))
-
-    @checked_arguments
-    def list(
-        self,
-        *,
-        to: str | None = None,
-        from_: str | None = None,
-        date_sent: dt.date | None = None,
-        date_sent_before: dt.date | None = None,
-        date_sent_after: dt.date | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Iterator[Message]:
-        """Messages matching the filters, newest first, fetching pages lazily as you iterate.
-
-        ``limit`` caps how many are returned (``None``: all). Only one page is held at a time.
-        """
-        query = list_query(to, from_, date_sent, date_sent_before, date_sent_after, page_size)
-        return self._iterate(flows.Listing(self._ctx, query, limit=limit))
-
-    def _iterate(self, listing: flows.Listing) -> Iterator[Message]:
-        while (page := listing.next_page()) is not None:
-            yield from self._run(page)
-
-    @checked_arguments
-    def update(self, sid: str, *, body: str | None = None, status: str | None = None) -> Message:
-        """Redact (``body=""``) or cancel (``status="canceled"``) a message."""
-        return self._run(flows.update(self._ctx, sid, change(body, status)))
-
-    @checked_arguments
-    def redact(self, sid: str) -> Message:
-        """Blank the message's body."""
-        return self._run(flows.update(self._ctx, sid, REDACT, name="redact"))
-
-    @checked_arguments
-    def cancel(self, sid: str) -> Message:
-        """Cancel a scheduled message."""
-        return self._run(flows.update(self._ctx, sid, CANCEL, name="cancel"))
-
-    @checked_arguments
-    def delete(self, sid: str) -> None:
-        self._run(flows.delete(self._ctx, sid))

@@ -15,6 +15,11 @@ Rules this module keeps:
   call is re-raised with the method and URL (phone numbers masked unless the caller opted in).
 * **A split send never hides what it sent.** When a piece after the first fails,
   :class:`~compat.errors.PartialSend` carries the messages already sent and the error.
+* **A page links to the next.** :func:`page` and :func:`page_at` return a page whose
+  ``next_page_uri`` is set whenever another page follows, also in dialects whose documents carry no
+  URIs (2008 counts pages): the backend's ``build_next_page`` writes it. :func:`page_at` follows
+  only a list URI of this account in this dialect (the backend's server side reads it back), so a
+  URI cannot send the credentials to another resource.
 * **Listing holds one page.** :class:`Listing` keeps the request for the next page, never the page
   it came from, and hands each page's messages out as a tuple the caller drops before asking for
   the next page.
@@ -29,7 +34,7 @@ import attrs
 
 from compat import segments
 from compat._redact import masked_target
-from compat.backends.base import Backend, Operation
+from compat.backends.base import Backend, ListCall, Operation
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -47,9 +52,12 @@ __all__ = [
     "Context",
     "Flow",
     "Listing",
+    "checked_sid",
     "create",
     "delete",
     "fetch",
+    "page",
+    "page_at",
     "update",
 ]
 
@@ -92,7 +100,9 @@ def _exchange(
         raise error.with_request(request.method, ctx.url_for(request)) from None
 
 
-def _checked_sid(sid: object) -> str:
+def checked_sid(sid: object) -> str:
+    """``sid`` when it is a message SID; else :class:`InvalidParameter` (so that a SID can never
+    rewrite a request path)."""
     if not isinstance(sid, str) or not MESSAGE_SID.match(sid):
         raise InvalidParameter(
             f"{sid!r} is not a message SID (SM or MM followed by 32 hex digits)", parameter="sid"
@@ -128,21 +138,69 @@ def create(ctx: Context, message: NewMessage, *, split: bool = False) -> Flow[li
 
 def fetch(ctx: Context, sid: str) -> Flow[Message]:
     ctx.require(Operation.FETCH, "fetch")
-    request = ctx.backend.build_fetch(ctx.account_sid, _checked_sid(sid))
+    request = ctx.backend.build_fetch(ctx.account_sid, checked_sid(sid))
     return (yield from _exchange(ctx, request, ctx.backend.parse_message))
 
 
 def update(ctx: Context, sid: str, change: MessageUpdate, *, name: str = "update") -> Flow[Message]:
     """Apply ``change``; ``name`` is the operation as the user called it (redact, cancel)."""
     ctx.require(Operation.UPDATE, name)
-    request = ctx.backend.build_update(ctx.account_sid, _checked_sid(sid), change)
+    request = ctx.backend.build_update(ctx.account_sid, checked_sid(sid), change)
     return (yield from _exchange(ctx, request, ctx.backend.parse_message))
 
 
 def delete(ctx: Context, sid: str) -> Flow[None]:
     ctx.require(Operation.DELETE, "delete")
-    request = ctx.backend.build_delete(ctx.account_sid, _checked_sid(sid))
+    request = ctx.backend.build_delete(ctx.account_sid, checked_sid(sid))
     yield from _exchange(ctx, request, ctx.backend.parse_deleted)
+
+
+def page(ctx: Context, query: ListQuery) -> Flow[MessagePage]:
+    """One page of the messages ``query`` matches (its ``page`` and ``page_token`` pick which)."""
+    ctx.require(Operation.LIST, "page")
+    request = ctx.backend.build_list(ctx.account_sid, query)
+    return (yield from _linked_page(ctx, request, query))
+
+
+def page_at(ctx: Context, uri: str, *, name: str = "get_page") -> Flow[MessagePage]:
+    """The page at ``uri``: a page's ``next_page_uri`` (or another of its URIs), relative to the
+    API host or absolute under the client's base URL. ``name`` is the operation as called."""
+    ctx.require(Operation.LIST, name)
+    request, query = _list_target(ctx, uri, name)
+    return (yield from _linked_page(ctx, request, query))
+
+
+def _list_target(ctx: Context, uri: object, name: str) -> tuple[WireRequest, ListQuery]:
+    target = uri if isinstance(uri, str) else ""
+    if target.startswith(ctx.base_url + "/"):
+        target = target[len(ctx.base_url):]
+    refused = InvalidParameter(
+        f"{name}(): {uri!r} is not a page of account {ctx.account_sid}'s messages in the "
+        f"{ctx.backend.name} dialect", parameter="target_url",
+    )
+    if not target.startswith("/") or target.startswith("//"):
+        raise refused
+    request = WireRequest.from_target("GET", target)
+    try:
+        call = ctx.backend.parse_request(request)
+    except CompatError:
+        raise refused from None
+    if not isinstance(call, ListCall) or call.account_sid != ctx.account_sid:
+        raise refused
+    return request, call.query
+
+
+def _linked_page(ctx: Context, request: WireRequest, query: ListQuery) -> Flow[MessagePage]:
+    page = yield from _exchange(ctx, request, ctx.backend.parse_page)
+    uri = request.target if page.uri is None else page.uri
+    next_uri = page.next_page_uri
+    if next_uri is None and page.has_next:
+        following = ctx.backend.build_next_page(ctx.account_sid, query, page)
+        if following is not None and following != request:
+            next_uri = following.target
+    if (uri, next_uri) == (page.uri, page.next_page_uri):
+        return page
+    return attrs.evolve(page, uri=uri, next_page_uri=next_uri)
 
 
 class Listing:
@@ -152,8 +210,10 @@ class Listing:
     messages that flow returns. Refusals (unsupported operation, bad limit) happen on construction.
     """
 
-    def __init__(self, ctx: Context, query: ListQuery, *, limit: int | None = None) -> None:
-        ctx.require(Operation.LIST, "list")
+    def __init__(
+        self, ctx: Context, query: ListQuery, *, limit: int | None = None, name: str = "list"
+    ) -> None:
+        ctx.require(Operation.LIST, name)
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
                                   or limit < 0):
             raise InvalidParameter(f"limit must be a non-negative integer, got {limit!r}")

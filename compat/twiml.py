@@ -200,6 +200,8 @@ def render(response: MessagingResponse | Iterable[Verb], *, dialect: str = V2010
     try:
         for verb in response.verbs:
             _write_verb(root, verb, dialect)
+    except InvalidParameter:
+        raise  # our own refusal (media in a 2008 <Sms>) keeps its parameter
     except ValueError as exc:  # lxml refuses control characters XML 1.0 cannot carry
         raise InvalidParameter(f"TwiML cannot carry this text: {exc}") from None
     text: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=False)

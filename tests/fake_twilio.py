@@ -129,24 +129,34 @@ class FakeTwilio:
 # -- one test body for both clients ------------------------------------------------------------
 
 
-class BlockingMessages:
-    """AsyncMessages driven from sync code: each call runs to completion on ``loop``."""
+class Blocking:
+    """An async object driven from sync code: each awaited call runs to completion on ``loop``."""
 
-    def __init__(self, messages: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self._messages = messages
+    def __init__(self, inner: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._inner = inner
         self._loop = loop
 
-    def list(self, **filters: Any) -> Iterator[Message]:
-        iterator: AsyncIterator[Message] = self._messages.list(**filters)
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._inner, name)
+        return lambda *args, **kwargs: self._loop.run_until_complete(method(*args, **kwargs))
+
+
+class BlockingMessages(Blocking):
+    """AsyncMessages driven from sync code: ``list`` is awaited whole, ``stream`` iterated one
+    ``__anext__`` at a time, ``messages(sid)`` gives a blocking context."""
+
+    def stream(self, *args: Any, **filters: Any) -> Iterator[Message]:
+        return self._drain(self._inner.stream(*args, **filters))  # arguments checked now
+
+    def _drain(self, iterator: AsyncIterator[Message]) -> Iterator[Message]:
         while True:
             try:
                 yield self._loop.run_until_complete(iterator.__anext__())
             except StopAsyncIteration:
                 return
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = getattr(self._messages, name)
-        return lambda *args, **kwargs: self._loop.run_until_complete(method(*args, **kwargs))
+    def __call__(self, *args: Any, **kwargs: Any) -> Blocking:
+        return Blocking(self._inner(*args, **kwargs), self._loop)
 
 
 class BlockingClient:

@@ -1,4 +1,6 @@
-"""The ``twilio-compat`` command: the no-argument send, ``send`` options, and ``serve``."""
+"""The ``twilio-compat`` command: the no-argument send, ``send`` options, and ``serve``.
+
+``send --base-url`` and its output and exit codes are in ``tests/test_cli_send.py``."""
 
 from __future__ import annotations
 
@@ -14,17 +16,20 @@ from compat import __version__
 from compat.cli import main
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator
 
-SID = re.compile(r"\ASM[0-9a-f]{32}\n\Z")
+SID = re.compile(r"\ASM[0-9a-f]{32} queued from \S+ to \S+ \([^)]*\)\n\Z")
 
 
-def test_no_arguments_sends_and_prints_only_the_sid(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_arguments_sends_and_prints_one_line_starting_with_the_sid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main([]) == 0
     out, err = capsys.readouterr()
     assert SID.match(out)
     assert err == ""
     with Emulator() as emulator, emulator.client() as client:
         expected = client.messages.create(to="+15558675310", from_="+15005550006", body="x").sid
-    assert out.strip() == expected
+    assert out.split()[0] == expected
+    assert out == f"{expected} queued from +15005550006 to +15558675310 (1 segment, 2010-04-01)\n"
 
 
 @pytest.mark.parametrize("backend", ["2008-08-01", "2010-04-01", "2010-04-01-sms"])
@@ -49,8 +54,8 @@ def test_refused_message_exits_1_with_one_line(capsys: pytest.CaptureFixture[str
     assert "Traceback" not in err
 
 
-def test_unknown_backend_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["send", "--backend", "1999-01-01"]) == 1
+def test_unknown_backend_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["send", "--backend", "1999-01-01"]) == 2
     assert "unknown backend" in capsys.readouterr().err
 
 

@@ -128,7 +128,7 @@ def test_a_failing_list_page_raises_api_error(server: FakeTwilio, make_client: A
     client = make_client(backend=server.backend.name, transport=server.transport())
     received: list[Message] = []
     with pytest.raises(ApiError) as caught:
-        received.extend(client.messages.list(page_size=10))
+        received.extend(client.messages.stream(page_size=10))
     assert len(received) == 10
     assert caught.value.status == 500
     assert caught.value.method == "GET"
@@ -242,7 +242,7 @@ def test_split_returns_a_one_item_list_when_the_body_fits(
     assert [m.body for m in sent] == ["short"]
 
 
-# -- auto-paging holds one page ----------------------------------------------------------------
+# -- stream() holds one page ------------------------------------------------------------------
 
 
 def counting(backend: Backend) -> Any:
@@ -264,7 +264,7 @@ def counting(backend: Backend) -> Any:
 
 
 @pytest.mark.parametrize("name", ["2010-04-01", "2008-08-01"])
-def test_listing_ten_thousand_messages_holds_one_page_at_a_time(
+def test_streaming_ten_thousand_messages_holds_one_page_at_a_time(
     name: str, make_client: Any
 ) -> None:
     server = FakeTwilio(backends.get(name))
@@ -273,7 +273,7 @@ def test_listing_ten_thousand_messages_holds_one_page_at_a_time(
     client = make_client(backend=backend, transport=server.transport())
     page_size = 200
     most_alive = seen = 0
-    for index, message in enumerate(client.messages.list(page_size=page_size)):
+    for index, message in enumerate(client.messages.stream(page_size=page_size)):
         seen += 1
         most_alive = max(most_alive, len(backend.parsed))
         assert len(backend.pages) <= 1
@@ -289,7 +289,7 @@ def test_pages_are_not_fetched_before_they_are_needed(make_client: Any) -> None:
     server = FakeTwilio(backends.get("2010-04-01"))
     server.seed(100)
     client = make_client(transport=server.transport())
-    iterator = client.messages.list(page_size=10)
+    iterator = client.messages.stream(page_size=10)
     assert server.requests == []
     next(iterator)
     assert server.list_requests == 1

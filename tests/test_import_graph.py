@@ -30,6 +30,8 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("compat.emulator.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.emulator.callbacks", "httpx"): "the callback sender's client: serving starts faster",
     ("compat.cli", "compat.emulator"): "the CLI starts fast: --help and --version need no emulator",
+    ("compat.cli", "compat.send_command"): "the CLI starts fast: only send needs the emulator and "
+    "the client",
     ("compat.cli", "compat.emulator.server"): "the CLI starts fast; serve alone needs uvicorn",
     ("compat.testing.plugin", "compat.emulator"): (
         "the pytest plugin loads in every session; only its fixtures need the emulator"

@@ -199,10 +199,11 @@ def test_convert_2008_to_2010_and_back() -> None:
 
 
 def test_2008_cannot_carry_media() -> None:
-    with pytest.raises(InvalidParameter):
+    with pytest.raises(InvalidParameter, match="cannot carry media") as caught:
         twiml.render(
             [MessageVerb(body="x", media_urls=("https://m.test/a",))], dialect="2008-08-01"
         )
+    assert caught.value.parameter == "media_urls"
 
 
 def test_text_xml_cannot_carry_is_refused() -> None:
