@@ -22,7 +22,7 @@ from compat.errors import ConfigurationError
 from compat.proxy.app import ProxyApp
 from compat.proxy.config import ProxyConfig
 
-__all__ = ["PROTOCOL", "ServedProxy", "bind", "make_server", "run", "serve_in_thread"]
+__all__ = ["PROTOCOL", "ServedProxy", "bind", "make_server", "run", "serve_in_thread", "url_of"]
 
 PROTOCOL = "compat.proxy._protocol:HeaderDeadlineProtocol"
 FACTORY = "compat.proxy:from_environment"
@@ -54,7 +54,8 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def _url(sock: socket.socket) -> str:
+def url_of(sock: socket.socket) -> str:
+    """The ``http://host:port`` URL of a bound socket."""
     host, port = sock.getsockname()[:2]
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
@@ -81,7 +82,7 @@ class ServedProxy:
         self.app = app
         self._server = server
         self._sock = sock
-        self.url = _url(sock)
+        self.url = url_of(sock)
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                                         name="compat-proxy-server", daemon=True)
 
@@ -111,9 +112,10 @@ class ServedProxy:
 
 
 def serve_in_thread(app: ProxyApp, host: str = "127.0.0.1", port: int = 0, *,
-                    timeout: float = 10.0) -> ServedProxy:
-    """Serve ``app`` from a background thread; returns once it accepts connections."""
-    sock = bind(host, port)
+                    sock: socket.socket | None = None, timeout: float = 10.0) -> ServedProxy:
+    """Serve ``app`` from a background thread; returns once it accepts connections. ``sock``, a
+    socket from :func:`bind`, lets the caller know the URL before making the app."""
+    sock = bind(host, port) if sock is None else sock
     served = ServedProxy(app, make_server(app), sock)
     served._start(timeout)
     return served
@@ -128,7 +130,7 @@ def run(config: ProxyConfig, *, host: str, port: int, workers: int = 1,
     except OSError as exc:
         raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     fronts = ", ".join(config.front_names())
-    out.write(f"twilio-compat proxy at {_url(sock)} -> {config.upstream} "
+    out.write(f"twilio-compat proxy at {url_of(sock)} -> {config.upstream} "
               f"({config.upstream_dialect}); fronts: {fronts}; workers: {workers}\n")
     out.flush()
     try:
