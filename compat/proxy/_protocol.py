@@ -5,13 +5,15 @@ request head that never finishes, because any byte received cancels that timer. 
 one more timer when a connection opens and after each response: if no complete request head has
 arrived when it fires (no request being handled), the connection is closed. The deadline is the
 ``compat_header_timeout`` attribute :mod:`compat.proxy.server` sets on uvicorn's config (it travels
-to worker processes with the config). Loaded by uvicorn through its import string only; nothing in
+to worker processes with the config); under the ``uvicorn`` command, ``COMPAT_PROXY_HEADER_TIMEOUT``
+or 10 seconds. Loaded by uvicorn through its import string only; nothing in
 the package imports this module, which needs uvicorn.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -19,6 +21,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 __all__ = ["DEFAULT_HEADER_TIMEOUT", "HeaderDeadlineProtocol"]
 
 DEFAULT_HEADER_TIMEOUT = 10.0
+ENV_HEADER_TIMEOUT = "COMPAT_PROXY_HEADER_TIMEOUT"
 
 
 class HeaderDeadlineProtocol(H11Protocol):
@@ -26,7 +29,9 @@ class HeaderDeadlineProtocol(H11Protocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        timeout = getattr(self.config, "compat_header_timeout", DEFAULT_HEADER_TIMEOUT)
+        timeout = getattr(self.config, "compat_header_timeout", None)
+        if timeout is None:  # served by the uvicorn command: the environment says
+            timeout = os.environ.get(ENV_HEADER_TIMEOUT) or DEFAULT_HEADER_TIMEOUT
         self.header_timeout = float(timeout)
         self._head_timer: asyncio.TimerHandle | None = None
 

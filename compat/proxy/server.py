@@ -46,7 +46,7 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
-    except OSError:
+    except (OSError, OverflowError):
         sock.close()
         raise
     sock.listen(2048)
@@ -127,8 +127,9 @@ def run(config: ProxyConfig, *, host: str, port: int, workers: int = 1,
     uvicorn = _uvicorn()
     try:
         sock = bind(host, port)
-    except OSError as exc:
-        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {reason}") from None
     fronts = ", ".join(config.front_names())
     out.write(f"twilio-compat proxy at {url_of(sock)} -> {config.upstream} "
               f"({config.upstream_dialect}); fronts: {fronts}; workers: {workers}\n")
