@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections.abc import Generator
 
@@ -63,11 +64,15 @@ class Upstream:
     ) -> None:
         self.base_url = base_url
         self.retry = retry
-        self.client = httpx.AsyncClient(
-            transport=transport, timeout=timeout, follow_redirects=False,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-        )
+        if transport is None:  # Nagle off: else each small request waits for a delayed ACK
+            transport = httpx.AsyncHTTPTransport(
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+                limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
+            )
+        self.client = httpx.AsyncClient(transport=transport, timeout=timeout,
+                                        follow_redirects=False)
         self._timeout = timeout
+        self._timeouts = timeout.as_dict()
 
     def __repr__(self) -> str:
         return f"<Upstream {self.base_url}>"
@@ -108,10 +113,10 @@ class Upstream:
         where = f"{request.method} {masked_target(request.path, request.query)}"
         started = time.perf_counter()
         try:
-            response = await self.client.request(
+            response = await self.client.send(httpx.Request(
                 request.method, self.base_url + request.target, headers=headers,
-                content=request.body or None,
-            )
+                content=request.body or None, extensions={"timeout": self._timeouts},
+            ))
         except httpx.RequestError as exc:
             error = transport_error(exc, f"upstream {where}")
             failure = error if isinstance(error, TransportError) else ConnectError(str(error))
