@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -86,15 +87,24 @@ def free_port() -> int:
     return port
 
 
+def _listening(url: str) -> bool:
+    """Whether something accepts connections at ``url`` (a plain socket: httpx's exception mapping
+    does not survive a test that reloads httpcore)."""
+    host, port = url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def _wait_healthy(url: str, process: subprocess.Popen[str], seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
-        try:
-            if httpx.get(url + "/__proxy/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
+        if _listening(url) and httpx.get(url + "/__proxy/health").status_code == 200:
+            return
+        time.sleep(0.1)
     raise AssertionError("the proxy did not start")
 
 
