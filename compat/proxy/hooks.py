@@ -37,6 +37,7 @@ from compat import backends, segments, twiml
 from compat.errors import CompatError
 from compat.model import Message, Status
 from compat.proxy.config import ProxyConfig
+from compat.proxy.upstream import SEND_FAILURES
 from compat.webhooks import (
     SIGNATURE_HEADER,
     compute_signature,
@@ -108,7 +109,7 @@ class Hooks:
                    SIGNATURE_HEADER: compute_signature(token, target, params)}
         try:
             reply = await self.client.post(target, headers=headers, content=encode_form(params))
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, *SEND_FAILURES) as exc:
             logger.warning("legacy webhook %s failed: %s", urlsplit(target).path,
                            type(exc).__name__)
             return None

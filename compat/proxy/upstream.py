@@ -21,21 +21,45 @@ import socket
 import time
 from collections.abc import Generator
 
+import httpcore
 import httpx
 
 from compat._http import Pause, RetryPolicy, retrying, transport_error
 from compat._redact import masked_target
 from compat._version import __version__
-from compat.errors import ApiError, ConnectError, TransportError
+from compat.errors import ApiError, ConnectError, ReadError, TransportError
 from compat.wire import WireRequest, WireResponse
 
-__all__ = ["USER_AGENT", "Upstream", "bad_gateway", "gateway_timeout"]
+__all__ = ["SEND_FAILURES", "USER_AGENT", "Upstream", "bad_gateway", "gateway_timeout"]
 
 logger = logging.getLogger("compat.proxy")
 
 USER_AGENT = f"twilio-compat-proxy/{__version__} python-httpx/{httpx.__version__}"
 _HOP_HEADERS = frozenset({"authorization", "host", "content-length", "connection",
                           "transfer-encoding", "keep-alive", "user-agent", "accept-encoding"})
+
+
+# httpx maps httpcore's exceptions to its own; these are caught too, so that a failure the mapping
+# misses (httpcore imported twice, as a test runner may do) is still a transport failure.
+SEND_FAILURES = (httpx.RequestError, httpcore.TimeoutException, httpcore.NetworkError,
+                  httpcore.ProtocolError)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpcore.ConnectError,
+             httpcore.ConnectTimeout, httpcore.PoolTimeout)
+_TIMEOUTS = (httpx.TimeoutException, httpcore.TimeoutException)
+
+
+def _transport_failure(exc: Exception, where: str) -> TransportError:
+    """The library's transport error for ``exc``, with ``exc`` as its cause."""
+    failure: TransportError
+    if isinstance(exc, _NOT_SENT):
+        failure = ConnectError(f"{where}: could not connect ({type(exc).__name__}: {exc})")
+    elif isinstance(exc, httpx.RequestError):
+        mapped = transport_error(exc, where)
+        failure = mapped if isinstance(mapped, TransportError) else ReadError(str(mapped))
+    else:
+        failure = ReadError(f"{where}: failed after connecting ({type(exc).__name__}: {exc})")
+    failure.__cause__ = exc
+    return failure
 
 
 def bad_gateway(message: str) -> ApiError:
@@ -117,10 +141,8 @@ class Upstream:
                 request.method, self.base_url + request.target, headers=headers,
                 content=request.body or None, extensions={"timeout": self._timeouts},
             ))
-        except httpx.RequestError as exc:
-            error = transport_error(exc, f"upstream {where}")
-            failure = error if isinstance(error, TransportError) else ConnectError(str(error))
-            failure.__cause__ = exc
+        except SEND_FAILURES as exc:
+            failure = _transport_failure(exc, f"upstream {where}")
             logger.info("upstream %s failed: %s", where, type(exc).__name__)
             return failure
         elapsed = (time.perf_counter() - started) * 1000
@@ -133,9 +155,7 @@ class Upstream:
             "" if isinstance(error, ConnectError)
             else " The message may have been sent: fetch or list before sending it again."
         )
-        if isinstance(error.__cause__, httpx.TimeoutException) and not isinstance(
-            error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout)
-        ):
+        if isinstance(error.__cause__, _TIMEOUTS) and not isinstance(error.__cause__, _NOT_SENT):
             return gateway_timeout(
                 f"the upstream API did not answer within {self._timeout.read:g} s.{maybe_sent}"
             )
