@@ -204,3 +204,11 @@ def test_credentials_never_reach_a_log_line(
     for secret in (TEST_AUTH_TOKEN, encoded, "f" * 32):
         assert secret not in caplog.text
     assert TEST_AUTH_TOKEN not in repr(proxy.app)
+
+
+def test_a_query_that_is_not_utf8_is_a_2008_400(legacy: Legacy2008Client,
+                                                  proxy: ServedProxy) -> None:
+    with pytest.raises(RestException) as caught:
+        legacy.request("GET", f"{legacy.base}?To=%FF")
+    assert caught.value.status == 400
+    assert "query string" in caught.value.message

@@ -124,8 +124,10 @@ class ProxyApp:
             target += "?" + query.decode("latin-1")
         try:
             request = WireRequest.from_target(scope["method"], target, headers, body)
-        except CompatError:
-            request = WireRequest(scope["method"], path, (), headers, body)
+        except CompatError as exc:
+            error = ApiError(400, f"The query string could not be read: {exc}")
+            await _send(send, fallback.render_error(error))
+            return
         response = await self.respond(request, _url(scope, headers, target))
         await _send(send, response)
 
