@@ -56,6 +56,9 @@ class LegacyApp:
         signature = str(environ.get("HTTP_X_TWILIO_SIGNATURE", ""))
         self.hits.append(Hit(path, params, signature == compute_signature(TEST_AUTH_TOKEN, url,
                                                                           params)))
+        if path == "/sms-2010":  # a 2010 verb: not what a 2008 application may answer
+            start_response("200 OK", [("Content-Type", "text/xml")])  # type: ignore[operator]
+            return [b"<Response><Message>Wrong dialect</Message></Response>"]
         if path == "/sms-action":
             reply = '<Response><Sms action="/after">Noted</Sms></Response>'
             start_response("200 OK", [("Content-Type", "text/xml")])  # type: ignore[operator]
@@ -195,3 +198,15 @@ def test_twiml_action_urls_come_back_through_the_proxy_as_2008_callbacks(
     assert [hit.params for hit in after] == [{"SmsSid": reply.sid, "SmsStatus": "sent"}]
     assert all(hit.signed for hit in app.hits)
     assert emulator.problems() == []
+
+
+def test_a_reply_that_is_not_2008_twiml_is_a_502_and_sends_nothing(
+    served: ServedEmulator, app: LegacyApp, token: str
+) -> None:
+    config = ProxyConfig(upstream=served.url, incoming_url=app.url + "/sms-2010")
+    with serve_in_thread(ProxyApp(config)) as proxy:
+        served.emulator.add_number(NUMBER, sms_url=proxy.url + INCOMING_PATH)
+        result = served.emulator.receive(HANDSET, NUMBER, "Hi")
+    assert result.replies == ()
+    [error] = result.errors
+    assert "HTTP 502" in error

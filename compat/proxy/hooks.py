@@ -34,7 +34,7 @@ import attrs
 import httpx
 
 from compat import backends, segments, twiml
-from compat.errors import CompatError
+from compat.errors import CompatError, UnexpectedDocument
 from compat.model import Message, Status
 from compat.proxy.config import ProxyConfig
 from compat.proxy.upstream import SEND_FAILURES
@@ -130,8 +130,13 @@ class Hooks:
             reply = await self._post(target, legacy, token)
             if reply is None or reply.status >= 400:
                 return _text(502, "the legacy application did not answer")
-            verbs.extend(self._verbs(reply, target))
-            if any(isinstance(verb, twiml.Redirect) for verb in verbs):
+            try:
+                verbs.extend(self._verbs(reply, target))
+            except CompatError as exc:
+                return _text(502, f"the legacy application's reply is not 2008 TwiML: {exc}")
+            redirects = [i for i, verb in enumerate(verbs) if isinstance(verb, twiml.Redirect)]
+            if redirects:  # control passes there: later verbs and pieces are not carried out
+                del verbs[redirects[0] + 1:]
                 break
         document = twiml.render(twiml.MessagingResponse(verbs=verbs),
                                 dialect=self.upstream_twiml)
@@ -142,7 +147,11 @@ class Hooks:
         if not text:
             return []
         if reply.content_type == "text/plain":
-            return [twiml.MessageVerb(body=text.decode("utf-8"))]
+            try:
+                return [twiml.MessageVerb(body=text.decode("utf-8"))]
+            except UnicodeDecodeError:
+                raise UnexpectedDocument("a text/plain reply that is not UTF-8",
+                                         dialect="twiml") from None
         parsed = twiml.parse(text, dialect=self.legacy.api_version)
         return [self._routed(verb, target) for verb in parsed.verbs]
 
