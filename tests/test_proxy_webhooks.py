@@ -52,7 +52,8 @@ class LegacyApp:
         body = stream.read(length).decode()  # type: ignore[attr-defined]
         params = dict(parse_qsl(body, keep_blank_values=True))
         path = str(environ["PATH_INFO"])
-        url = self.url + path
+        query = str(environ.get("QUERY_STRING") or "")
+        url = self.url + path + (f"?{query}" if query else "")
         signature = str(environ.get("HTTP_X_TWILIO_SIGNATURE", ""))
         self.hits.append(Hit(path, params, signature == compute_signature(TEST_AUTH_TOKEN, url,
                                                                           params)))
@@ -158,10 +159,13 @@ def test_without_the_token_webhooks_are_refused(
     assert app.hits == []
 
 
-@pytest.mark.parametrize(("outcome", "expected"), [("delivered", ["sent"]),
-                                                   ("undelivered", ["sent", "failed"])])
+@pytest.mark.parametrize(("outcome", "expected", "query"), [
+    ("delivered", ["sent"], ""),
+    ("undelivered", ["sent", "failed"], "?order=a%20b/c&x=%2B1"),
+])
 def test_status_callbacks_reach_the_legacy_app_as_2008_outcomes(
-    served: ServedEmulator, app: LegacyApp, token: str, outcome: str, expected: list[str]
+    served: ServedEmulator, app: LegacyApp, token: str, outcome: str, expected: list[str],
+    query: str,
 ) -> None:
     emulator = served.emulator
     emulator.set_outcome(HANDSET, outcome)
@@ -170,7 +174,7 @@ def test_status_callbacks_reach_the_legacy_app_as_2008_outcomes(
     with serve_in_thread(ProxyApp(config), sock=sock) as proxy:
         legacy = Legacy2008Client(proxy.url, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)
         sid = legacy.send_sms("415-555-1212", "555-867-5310", "Hi",
-                              status_callback=app.url + "/status")["Sid"]
+                              status_callback=app.url + "/status" + query)["Sid"]
         assert emulator.flush()
     routed = proxy.url + "/webhooks/status?to=http%3A%2F%2F127.0.0.1"
     assert all(attempt.request.url.startswith(routed) for attempt in emulator.callbacks)

@@ -84,8 +84,9 @@ class Hooks:
         if not token:
             logger.warning("webhook refused: %s is not set", self.config.auth_token_env)
             return _text(403, f"webhooks need the auth token in {self.config.auth_token_env}")
-        if self.config.public_url:
-            url = self.config.public_url + request.target
+        if self.config.public_url:  # the raw path and query, as Twilio signed them
+            parts = urlsplit(url)
+            url = self.config.public_url + parts.path + (f"?{parts.query}" if parts.query else "")
         try:
             params = request.form() if request.method == "POST" else []
         except CompatError:
