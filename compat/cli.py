@@ -8,6 +8,8 @@ environment (:mod:`compat.send_command` documents its output and exit codes). ``
 emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the
 inbox page's address first (``serve --cassette PATH`` serves a recorded cassette instead;
 ``check DIR`` checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
+``proxy`` runs the legacy proxy; its options and implementation live in
+:mod:`compat.proxy.command`.
 Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request; ``send``
 also 3 when no answer could be read), never a traceback.
 """
@@ -69,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="warning", help="uvicorn log level")
     _cassette_options(serve)
+
+    commands.add_parser(  # its options live in compat.proxy.command (see main)
+        "proxy", add_help=False,
+        help="serve the 2008-08-01 API in front of a 2010-04-01 upstream (proxy --help)",
+    )
 
     check = commands.add_parser(
         "check", help="check a directory of golden cases: each parses, renders back, validates"
@@ -150,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "-h", "--help", "--version"
     )):
         arguments = ["send", *arguments]
+    if arguments[0] == "proxy":
+        from compat.proxy.command import main as proxy_main
+
+        return proxy_main(arguments[1:])
     args = parser.parse_args(arguments)
     try:
         if args.command == "serve" and args.cassette:

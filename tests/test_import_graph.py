@@ -46,6 +46,9 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
         for target in ("compat.testing.replay", "compat.errors", "compat.client",
                        "compat.testing.cassette_server", "compat.testing.cassette")
     },
+    ("compat.cli", "compat.proxy.command"): "the CLI starts fast; only proxy needs the proxy "
+    "and httpx's async client",
+    ("compat.proxy.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.testing.golden", "jsonschema"): "an optional dependency (the [test] extra)",
     ("compat.testing.golden", "referencing"): "an optional dependency (the [test] extra)",
 }
