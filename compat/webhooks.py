@@ -282,7 +282,9 @@ def compute_signature(auth_token: str, url: str, params: Params = ()) -> str:
     ``url`` is the full URL as requested (scheme, host, path, query); ``params`` are the POST form
     parameters (none for GET, whose parameters are already in the URL).
     """
-    data = _signing_string(url, _pairs(params)).encode("utf-8")
+    # A lone surrogate (from a framework decoding with surrogateescape) must not raise: it is
+    # signed as its own bytes, which no genuine Twilio request matches.
+    data = _signing_string(url, _pairs(params)).encode("utf-8", "surrogatepass")
     digest = hmac.new(auth_token.encode("utf-8"), data, hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
 
