@@ -152,9 +152,11 @@ def json_cases() -> list[Case]:
 
 
 @cache
-def bomb(size: int) -> bytes:
-    """``size`` zero bytes, gzip-compressed (about 1,000 times smaller)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+def bomb(size: int, encoding: str = "gzip") -> bytes:
+    """``size`` zero bytes compressed (about 1,000 times smaller): ``gzip``, ``deflate`` (zlib
+    wrapped) or ``raw-deflate``."""
+    wbits = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS, "raw-deflate": -zlib.MAX_WBITS}
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits[encoding])
     block = bytes(1024 * 1024)
     parts = [packer.compress(block) for _ in range(size // len(block))]
     parts.append(packer.compress(bytes(size % len(block))))
