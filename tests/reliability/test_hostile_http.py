@@ -68,7 +68,9 @@ def test_the_xml_corpus_as_an_answer_to_a_2008_client(make: Callable[..., Any], 
 
 
 @pytest.mark.parametrize("case", JSON, ids=[c.name for c in JSON])
-def test_the_json_corpus_as_an_answer_to_a_2010_client(make: Callable[..., Any], case: Case) -> None:
+def test_the_json_corpus_as_an_answer_to_a_2010_client(
+    make: Callable[..., Any], case: Case
+) -> None:
     transport = _serving(case, "application/json")
     client = make(transport=transport)
     with pytest.raises(case.reader):
@@ -135,9 +137,9 @@ def test_a_body_at_the_limit_is_read(make: Callable[..., Any], loopback: Loopbac
 def test_a_redirect_loop_is_an_unexpected_document_and_not_retried(loopback: Loopback) -> None:
     loopback.route("*", RedirectToSelf())
     with httpx.Client(follow_redirects=True, max_redirects=5) as http, \
-            Client(ACCOUNT, TOKEN, base_url=loopback.url, http_client=http) as client:
-        with pytest.raises(UnexpectedDocument, match="redirected too many times") as caught:
-            client.messages.fetch(SID)
+            Client(ACCOUNT, TOKEN, base_url=loopback.url, http_client=http) as client, \
+            pytest.raises(UnexpectedDocument, match="redirected too many times") as caught:
+        client.messages.fetch(SID)
     assert loopback.total == 6  # the first request and five redirects, once
     assert isinstance(caught.value.__cause__, httpx.TooManyRedirects)
 
