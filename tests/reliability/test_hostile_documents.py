@@ -142,7 +142,8 @@ PARAMS = st.lists(
     st.tuples(
         st.sampled_from(["SmsSid", "MessageSid", "AccountSid", "From", "To", "Body", "NumMedia",
                          "MediaUrl0", "MediaUrl9", "MediaUrl99999999", "SmsStatus",
-                         "MessageStatus", "ApiVersion", "ErrorCode", "NumSegments"])
+                         "MessageStatus", "ApiVersion", "ErrorCode", "NumSegments",
+                         "MediaUrl" + "9" * 5000])
         | st.text(max_size=20),
         st.text(max_size=50) | st.sampled_from(["", "9" * 5000, "-1", "1e9", "\x00", "\ud800"]),
     ),
@@ -177,3 +178,12 @@ def test_every_refusal_is_a_response_error_and_a_value_error() -> None:
     for case in (*XML, *JSON):
         assert issubclass(case.reader, ResponseError)
         assert issubclass(case.reader, ValueError)
+
+
+def test_huge_numbers_in_webhooks_are_refused_or_ignored_not_crashed_on() -> None:
+    base = [("MessageSid", "SM" + "1" * 32), ("AccountSid", "AC" + "2" * 32),
+            ("MessageStatus", "failed")]
+    with pytest.raises(UnexpectedDocument, match="ErrorCode"):
+        webhooks.parse_status_callback([*base, ("ErrorCode", "9" * 5000)])
+    message = webhooks.parse_incoming_message([*base, ("MediaUrl" + "9" * 5000, "https://x/y")])
+    assert message.media_urls == ()
