@@ -241,8 +241,8 @@ def transport_error(exc: httpx.RequestError, where: str) -> CompatError:
 
 class Edge:
     """What turns a WireRequest into an httpx request and an httpx response back: base URL,
-    headers, timeout and logging. Holds the credentials, so it has no public attributes and a repr
-    that shows none of them."""
+    headers, timeout, the response size limit and logging. Holds the credentials, so its only
+    public attribute is the limit and its repr shows none of them."""
 
     def __init__(
         self,
