@@ -57,14 +57,20 @@ def _serving(case: Case, content_type: str) -> httpx.MockTransport:
 
 
 @pytest.mark.parametrize("case", XML, ids=[c.name for c in XML])
-def test_the_xml_corpus_as_an_answer_to_a_2008_client(make: Callable[..., Any], case: Case) -> None:
+def test_the_xml_corpus_as_an_answer_to_a_2008_fetch_and_create(
+    make: Callable[..., Any], case: Case
+) -> None:
     transport = _serving(case, "application/xml")
     client = make(backend="2008-08-01", transport=transport)
-    with pytest.raises(case.reader) as caught:
-        client.messages.fetch(SID)
-    assert type(caught.value) is case.reader
-    assert len(transport.seen) == 1  # type: ignore[attr-defined]  # a refusal is not retried
-    assert TOKEN not in str(caught.value)
+    operations = (lambda: client.messages.fetch(SID),
+                  lambda: client.messages.create(to="+15558675309", from_="+14155551212",
+                                                 body="once"))
+    for number, operation in enumerate(operations, 1):
+        with pytest.raises(case.reader) as caught:
+            operation()
+        assert type(caught.value) is case.reader
+        assert len(transport.seen) == number  # type: ignore[attr-defined]  # never retried
+        assert TOKEN not in str(caught.value)
 
 
 @pytest.mark.parametrize("case", JSON, ids=[c.name for c in JSON])
