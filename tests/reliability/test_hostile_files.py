@@ -126,3 +126,27 @@ def test_a_utf7_document_in_a_case_never_reaches_the_parser(
                            capsys)
     assert status == 0, output  # refused as MalformedDocument, as the case says
     assert "root:" not in output
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
+        (b'{"format": "caf\xe9"}', "not UTF-8"),
+        (b'{"format": NaN}', "NaN"),
+        (b'{"x": "' + b"a" * LIMIT + b'"}', "limit"),
+        (b'{"format": "twilio-compat-cassette", "version": ' + b"9" * 5000 + b"}", "refused"),
+    ],
+    ids=["deep", "latin1", "nan", "over-16-MiB", "huge-version"],
+)
+def test_a_hostile_cassette_is_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, expected: str
+) -> None:
+    cassette = tmp_path / "hostile.json"
+    cassette.write_bytes(data)
+    status = main(["serve", "--cassette", str(cassette), "--port", "0"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "Traceback" not in captured.err
+    assert captured.err.startswith("twilio-compat: cassette ")
+    assert expected in captured.err
