@@ -15,7 +15,13 @@ Rules this module keeps:
 * **httpx exceptions stop here.** :func:`transport_error` maps every ``httpx.RequestError`` to the
   library's tree: connect failures and pool timeouts to ``ConnectError``, everything after the
   connection was made to ``ReadError``, an undecodable body to ``MalformedDocument``, a bad URL
-  scheme to ``ConfigurationError``. The httpx exception stays as ``__cause__``.
+  scheme to ``ConfigurationError``, a redirect loop (a caller's client that follows redirects) to
+  ``UnexpectedDocument``, which is never retried: the server answered, with no end. The httpx
+  exception stays as ``__cause__``.
+* **Bodies are read under the limit while they stream.** Responses are sent for with
+  ``stream=True`` and read by :func:`compat._limits.read_limited`: a body (decoded) over
+  :data:`~compat._limits.MAX_RESPONSE_BYTES` is refused with ``HostileDocument`` at the chunk that
+  crosses the limit, so a compression bomb never inflates in memory. Not retried.
 * **A caller's httpx client keeps its defaults.** Requests for a caller's client go through its
   ``build_request`` (its headers, cookies and event hooks apply); for a client we made, which has no
   defaults, they are built directly. The library's timeout applies either way.
@@ -39,6 +45,7 @@ from typing import TypeVar
 import attrs
 import httpx
 
+from compat._limits import MAX_RESPONSE_BYTES, aread_limited, read_limited
 from compat._redact import masked_target
 from compat._version import __version__
 from compat.errors import (
@@ -47,7 +54,9 @@ from compat.errors import (
     ConnectError,
     MalformedDocument,
     ReadError,
+    ResponseError,
     TransportError,
+    UnexpectedDocument,
 )
 from compat.wire import WireRequest, WireResponse
 
@@ -225,13 +234,15 @@ def transport_error(exc: httpx.RequestError, where: str) -> CompatError:
         return ConnectError(f"{where}: could not connect ({type(exc).__name__}: {exc})")
     if isinstance(exc, httpx.DecodingError):
         return MalformedDocument(f"{where}: the response could not be decoded: {exc}")
+    if isinstance(exc, httpx.TooManyRedirects):
+        return UnexpectedDocument(f"{where}: the server redirected too many times (a loop?)")
     return ReadError(f"{where}: failed after connecting ({type(exc).__name__}: {exc})")
 
 
 class Edge:
     """What turns a WireRequest into an httpx request and an httpx response back: base URL,
-    headers, timeout and logging. Holds the credentials, so it has no public attributes and a repr
-    that shows none of them."""
+    headers, timeout, the response size limit and logging. Holds the credentials, so its only
+    public attribute is the limit and its repr shows none of them."""
 
     def __init__(
         self,
@@ -240,6 +251,7 @@ class Edge:
         authorization: str,
         timeout: httpx.Timeout,
         reveal_numbers: bool,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = base_url
         self._headers = (("Authorization", authorization), ("User-Agent", USER_AGENT))
@@ -247,6 +259,7 @@ class Edge:
         self._timeout = timeout
         self._timeouts = timeout.as_dict()
         self._reveal = reveal_numbers
+        self.max_response_bytes = max_response_bytes
 
     def __repr__(self) -> str:
         return f"<Edge {self._base_url}>"
@@ -286,13 +299,17 @@ class Edge:
         return functools.partial(self.merged_request, client)
 
     def received(
-        self, request: WireRequest, response: httpx.Response, started: float
+        self, request: WireRequest, response: httpx.Response, body: bytes, started: float
     ) -> WireResponse:
         """Log the answer to ``request`` and hand it over as a WireResponse."""
         self._log(request, str(response.status_code), started)
-        return WireResponse(
-            response.status_code, response.headers.multi_items(), response.content
-        )
+        return WireResponse(response.status_code, response.headers.multi_items(), body)
+
+    def refused(self, request: WireRequest, exc: ResponseError, started: float) -> ResponseError:
+        """Log a body refused while it was read (over the limit, corrupt compression) and name
+        the request in the error."""
+        self._log(request, type(exc).__name__, started)
+        return type(exc)(f"{self.where(request)}: {exc}", dialect=exc.dialect)
 
     def failed(self, request: WireRequest, exc: httpx.RequestError, started: float) -> CompatError:
         """Log the failure of ``request`` and return the library's error for it."""
@@ -321,12 +338,16 @@ class SyncSender:
         self._build = edge.builder(self._client, owned=self._owned)
 
     def send(self, request: WireRequest) -> WireResponse:
+        edge = self._edge
         started = time.perf_counter()
         try:
-            response = self._client.send(self._build(request))
+            response = self._client.send(self._build(request), stream=True)
+            body = read_limited(response, edge.max_response_bytes)
         except httpx.RequestError as exc:
-            raise self._edge.failed(request, exc, started) from exc
-        return self._edge.received(request, response, started)
+            raise edge.failed(request, exc, started) from exc
+        except ResponseError as exc:
+            raise edge.refused(request, exc, started) from None
+        return edge.received(request, response, body, started)
 
     def close(self) -> None:
         if self._owned:
@@ -349,12 +370,16 @@ class AsyncSender:
         self._build = edge.builder(self._client, owned=self._owned)
 
     async def send(self, request: WireRequest) -> WireResponse:
+        edge = self._edge
         started = time.perf_counter()
         try:
-            response = await self._client.send(self._build(request))
+            response = await self._client.send(self._build(request), stream=True)
+            body = await aread_limited(response, edge.max_response_bytes)
         except httpx.RequestError as exc:
-            raise self._edge.failed(request, exc, started) from exc
-        return self._edge.received(request, response, started)
+            raise edge.failed(request, exc, started) from exc
+        except ResponseError as exc:
+            raise edge.refused(request, exc, started) from None
+        return edge.received(request, response, body, started)
 
     async def aclose(self) -> None:
         if self._owned:

@@ -16,7 +16,9 @@ Rules this module keeps:
   field names, ISO 8601 for datetimes and dates, strings for decimals and enums, lists for tuples,
   and leaves out ``None`` and empty values. ``from_plain(to_plain(x)) == x`` for every model value.
 * A malformed case file raises :class:`ValueError` naming the file; the format is described in
-  ``docs/dialects.md`` ("Golden cases").
+  ``docs/dialects.md`` ("Golden cases"). Case files are read as strictly as API documents
+  (:func:`compat.backends._json.load_json`: UTF-8, at most 16 MiB, no runaway nesting), and a
+  ``body_file`` must name a file inside the case's folder (no ``..``, no absolute path).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import json
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from compat._resources import data_root
+from compat.backends._json import load_json
 from compat.backends.base import (
     CreateCall,
     DeleteCall,
@@ -215,7 +217,10 @@ def _folder(dialect: str, root: str | Path | None = None) -> Traversable | Path:
 def _body(folder: Traversable | Path, part: Mapping[str, Any]) -> bytes:
     if "body_file" in part:
         target: Traversable | Path = folder
-        for piece in str(part["body_file"]).split("/"):
+        pieces = str(part["body_file"]).split("/")
+        if any(piece in ("", ".", "..") or "\\" in piece or ":" in piece for piece in pieces):
+            raise ValueError(f"body_file {part['body_file']!r} must be a path inside the folder")
+        for piece in pieces:
             target = target.joinpath(piece)
         data: bytes = target.read_bytes()
         return data
@@ -295,7 +300,7 @@ def _read(dialect: str, folder: Traversable | Path) -> tuple[GoldenCase, ...]:
             continue
         name = entry.name[: -len(".json")]
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
+            data = load_json(entry.read_bytes(), dialect="golden case")
             found.append(_case(dialect, folder, name, data))
         except (KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
             raise ValueError(f"golden case {dialect}/{entry.name} is malformed: {exc}") from exc
@@ -307,7 +312,7 @@ def read(path: str | Path, dialect: str | None = None) -> GoldenCase:
     file = Path(path)
     chosen = dialect or file.parent.name
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = load_json(file.read_bytes(), dialect="golden case")
         return _case(chosen, file.parent, file.stem, data)
     except (KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
         raise ValueError(f"golden case {chosen}/{file.name} is malformed: {exc}") from exc

@@ -10,14 +10,18 @@ Unicode spaces, and invisible format characters such as U+200B and U+FEFF) strip
 
 1. Empty -> rejected. Longer than 256 characters -> rejected.
 2. ``MG`` + 32 hex digits -> ``SERVICE_SID`` (a Messaging Service SID), kept as it is.
-3. ``tel:`` (any case) -> a prefix, stripped; what follows must be a number or a short code.
-4. A lower-case scheme and a colon (``whatsapp:``, ``messenger:``, ``rcs:`` ...) -> ``CHANNEL``.
+3. ``tel:`` or ``sms:`` (any case: URI schemes, not Twilio channels) -> a prefix, stripped;
+   what follows must be a number or a short code.
+4. Another lower-case scheme and a colon (``whatsapp:``, ``messenger:``, ``rcs:`` ...) ->
+   ``CHANNEL``.
    The scheme is kept. For ``whatsapp:`` the rest is always a phone number and is normalized; for
    any other scheme the rest is normalized when it starts with ``+``, and is otherwise an opaque
    ID (a Messenger page-scoped ID, an RCS agent ID) kept as it is (no spaces allowed).
-5. 3 to 8 bare digits (no ``+``, no spaces or punctuation, not starting with ``00``) ->
-   ``SHORT_CODE``, kept as ASCII digits. Exception: outside North America, digits that form a
-   possible full national number of the region (8-digit numbers in Denmark, say) are a number.
+5. Bare digits (no ``+``, no spaces or punctuation, not starting with ``00``) -> ``SHORT_CODE``,
+   kept as ASCII digits: in North American regions 5 or 6 digits not starting with ``011`` (the
+   international prefix there), since 7 or 8 digits are a local number missing its area code;
+   elsewhere 3 to 8 digits, unless they form a possible full national number of the region
+   (8-digit numbers in Denmark, say).
 6. 1 to 11 characters of ASCII letters, digits, space and ``+ - _ &`` with at least one letter and
    not starting with ``+`` -> ``ALPHANUMERIC`` sender ID (Twilio's own rule), kept as it is.
 7. Anything else must be a phone number: digits (any script, fullwidth included), an optional
@@ -94,6 +98,7 @@ _ANY_CASE_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SENDER_ID = re.compile(r"(?!\+)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 +\-_&]{1,11}")
 _SENDER_ID_CHARS = re.compile(r"[A-Za-z0-9 +\-_&]+")
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_URI_SCHEMES = frozenset({"tel:", "sms:"})  # prefixes, not channels: what follows is a number
 _PLUS = "+\uff0b"
 _SEPARATORS = frozenset(
     "-.()/[]"  # ASCII
@@ -217,16 +222,17 @@ def _classify(text: str, region: str) -> tuple[NumberKind, str]:
         raise _Invalid(f"it is longer than {_MAX_LENGTH} characters")
     if _SERVICE_SID.fullmatch(s):
         return NumberKind.SERVICE_SID, s
-    if s[:4].lower() == "tel:":
+    scheme = s[:4].lower()
+    if scheme in _URI_SCHEMES:
         rest = _EDGES.sub("", s[4:])
         if not rest:
-            raise _Invalid("the tel: URI holds no number")
+            raise _Invalid(f"the {scheme} URI holds no number")
         if _is_short_code(rest, region):
             return NumberKind.SHORT_CODE, s
         try:
             _digits(rest)
         except _Invalid:
-            raise _Invalid("a tel: URI must hold a phone number or a short code") from None
+            raise _Invalid(f"the {scheme} URI must hold a phone number or a short code") from None
         return NumberKind.NUMBER, s
     if _CHANNEL.fullmatch(s):
         return NumberKind.CHANNEL, s
@@ -245,7 +251,8 @@ def _is_short_code(s: str, region: str) -> bool:
     if digits.startswith("00"):
         return False
     if region in NANP_REGIONS:
-        return True  # NANP numbers have 10 digits: 3-8 bare digits are never one
+        # 5-6 digits; 7 or 8 are a local number without its area code; 011 dials abroad.
+        return 5 <= len(digits) <= 6 and not digits.startswith("011")
     try:
         _to_e164(digits, region)
     except _Invalid:
@@ -348,6 +355,11 @@ def _check_stable(e164: str, code: int, nsn: str) -> None:
 
 
 def _check_nanp(nsn: str) -> None:
+    if len(nsn) == 7:
+        raise _Invalid(
+            "7 digits are a local number without its area code; a North American (+1) number "
+            "has 10 digits"
+        )
     if len(nsn) != 10:
         raise _Invalid(
             f"a North American (+1) number has 10 digits after the country code, not {len(nsn)}"
@@ -381,7 +393,7 @@ def _check_region(region: object) -> str:
 
 
 def _strip_tel(s: str) -> str:
-    return _EDGES.sub("", s[4:]) if s[:4].lower() == "tel:" else s
+    return _EDGES.sub("", s[4:]) if s[:4].lower() in _URI_SCHEMES else s
 
 
 def _ascii_digits(s: str) -> str:

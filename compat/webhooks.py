@@ -201,8 +201,10 @@ def parse_status_callback(params: Params) -> StatusCallback:
     code_text = _last(pairs, "ErrorCode")
     error_code: int | None = None
     if code_text:
-        if not code_text.isascii() or not code_text.isdigit():
-            raise UnexpectedDocument(f"ErrorCode {code_text!r} is not a number", dialect="webhook")
+        if not code_text.isascii() or not code_text.isdigit() or len(code_text) > 9:
+            raise UnexpectedDocument(
+                f"ErrorCode {code_text[:40]!r} is not a Twilio error code", dialect="webhook"
+            )
         error_code = int(code_text)
     has_2010 = _last(pairs, "MessageSid") is not None
     return StatusCallback(
@@ -235,7 +237,8 @@ def parse_incoming_message(params: Params) -> Message:
     media: list[tuple[int, str]] = []
     for key, value in pairs:
         suffix = key[len("MediaUrl"):]
-        if key.startswith("MediaUrl") and suffix.isascii() and suffix.isdigit():
+        if key.startswith("MediaUrl") and suffix.isascii() and suffix.isdigit() \
+                and len(suffix) <= 4:  # ten media at most; never a 5,000-digit int()
             media.append((int(suffix), value))
     media.sort()
     has_2010 = _last(pairs, "MessageSid") is not None
@@ -282,7 +285,9 @@ def compute_signature(auth_token: str, url: str, params: Params = ()) -> str:
     ``url`` is the full URL as requested (scheme, host, path, query); ``params`` are the POST form
     parameters (none for GET, whose parameters are already in the URL).
     """
-    data = _signing_string(url, _pairs(params)).encode("utf-8")
+    # A lone surrogate (from a framework decoding with surrogateescape) must not raise: it is
+    # signed as its own bytes, which no genuine Twilio request matches.
+    data = _signing_string(url, _pairs(params)).encode("utf-8", "surrogatepass")
     digest = hmac.new(auth_token.encode("utf-8"), data, hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
 

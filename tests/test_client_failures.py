@@ -20,7 +20,14 @@ import pytest
 from compat import backends
 from compat._http import RetryPolicy
 from compat.client import AsyncClient, Client
-from compat.errors import ApiError, ConfigurationError, ConnectError, MalformedDocument, ReadError
+from compat.errors import (
+    ApiError,
+    ConfigurationError,
+    ConnectError,
+    MalformedDocument,
+    ReadError,
+    UnexpectedDocument,
+)
 from compat.model import ListQuery, Message
 from tests.fake_twilio import ACCOUNT, JENNY, ME, TOKEN, client_factory
 
@@ -273,6 +280,7 @@ def test_backoff_has_jitter_by_default(client_for: Callable[..., Any],
         (httpx.RemoteProtocolError("disconnected"), ReadError),
         (httpx.DecodingError("bad gzip"), MalformedDocument),
         (httpx.UnsupportedProtocol("nope"), ConfigurationError),
+        (httpx.TooManyRedirects("loop"), UnexpectedDocument),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else value.__name__,
 )
@@ -280,7 +288,7 @@ def test_httpx_exceptions_are_mapped(
     client_for: Callable[..., Any], failure: Exception, expected: type[Exception]
 ) -> None:
     script = Script(failure, failure, failure)
-    with pytest.raises(expected) as caught:
+    with pytest.raises(expected) as caught:  # none of these is retried with max_retries=0
         create(client_for(script, retry=RetryPolicy(max_retries=0)))
     assert not isinstance(caught.value, httpx.HTTPError)
     assert caught.value.__cause__ is failure

@@ -37,8 +37,13 @@ SID = "MG" + "0123456789abcdef" * 2
         ("12 345", NumberKind.NUMBER),  # formatted: not a short code
         ("123456789", NumberKind.NUMBER),  # 9 digits: too long for a short code
         ("12345", NumberKind.SHORT_CODE),
-        ("123", NumberKind.SHORT_CODE),
-        ("12345678", NumberKind.SHORT_CODE),
+        ("123456", NumberKind.SHORT_CODE),
+        ("123", NumberKind.NUMBER),  # US short codes have 5 or 6 digits
+        ("12345678", NumberKind.NUMBER),  # a local number missing its area code
+        ("5551212", NumberKind.NUMBER),
+        ("01144", NumberKind.NUMBER),  # 011 is the US international prefix
+        ("sms:+14155551212", NumberKind.NUMBER),  # sms: is a URI scheme, not a channel
+        ("SMS:12345", NumberKind.SHORT_CODE),
         ("５５５５５", NumberKind.SHORT_CODE),
         ("tel:12345", NumberKind.SHORT_CODE),
         ("ACME123", NumberKind.ALPHANUMERIC),
@@ -58,10 +63,44 @@ def test_classify(value: str, kind: NumberKind) -> None:
 
 
 def test_classify_is_region_aware_for_bare_digits() -> None:
-    # 8 digits is a whole Danish number, but a short code in North America.
+    # 8 digits is a whole Danish number; in North America a local number without its area code.
     assert classify("12345678", "DK") is NumberKind.NUMBER
-    assert classify("12345678", "US") is NumberKind.SHORT_CODE
+    assert classify("12345678", "US") is NumberKind.NUMBER
     assert classify("12345", "DK") is NumberKind.SHORT_CODE
+    assert classify("123", "GB") is NumberKind.SHORT_CODE  # 3-8 digits outside North America
+
+
+@pytest.mark.parametrize("value", ["5551212", "555 1212", "555-1212", "tel:5551212"])
+@pytest.mark.parametrize("region", ["US", "CA"])
+def test_seven_digits_in_north_america_ask_for_the_area_code(value: str, region: str) -> None:
+    with pytest.raises(InvalidPhoneNumber, match="without its area code"):
+        normalize(value, region)
+    assert classify(value, region) is NumberKind.NUMBER
+
+
+@pytest.mark.parametrize("value", ["011", "01144", "011441", "0114420"])
+def test_011_is_an_international_prefix_in_north_america_not_a_short_code(value: str) -> None:
+    assert classify(value, "US") is NumberKind.NUMBER
+    with pytest.raises(InvalidPhoneNumber):
+        normalize(value, "US")
+    assert normalize("011 44 20 7946 0958", "US") == "+442079460958"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("sms:+14155551212", "+14155551212"), ("SMS:415-555-1212", "+14155551212"),
+     ("sms:12345", "12345"), ("sms: +44 20 7946 0958", "+442079460958")],
+)
+def test_sms_uris_are_a_prefix_not_a_channel(value: str, expected: str) -> None:
+    assert classify(value) is not NumberKind.CHANNEL
+    assert normalize(value) == expected
+    assert phone._normalize_slow(value) == expected
+
+
+@pytest.mark.parametrize("value", ["sms:", "sms:+14155551212?body=hi", "sms:abc"])
+def test_an_sms_uri_must_hold_a_number(value: str) -> None:
+    with pytest.raises(InvalidPhoneNumber, match="sms:"):
+        normalize(value)
 
 
 @pytest.mark.parametrize("value", ["", "   ", "Zeus The Mighty", "1-800-FLOWERS", "415*555*1212"])

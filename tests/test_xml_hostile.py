@@ -87,9 +87,83 @@ def test_depth_limit() -> None:
     deep = b"<a>" * 33 + b"</a>" * 33
     with pytest.raises(HostileDocument, match="deeper"):
         parse_xml(deep, dialect="x")
-    very_deep = b"<a>" * 5000 + b"</a>" * 5000
-    with pytest.raises(ResponseError):
-        parse_xml(very_deep, dialect="x")
+    for levels in (33, 100, 255, 256, 257, 300, 5000):  # past libxml2's own 256 as well
+        very_deep = b"<a>" * levels + b"</a>" * levels
+        with pytest.raises(HostileDocument, match="deeper than 32"):
+            parse_xml(very_deep, dialect="x")
+
+
+def test_deep_nesting_is_hostile_even_when_the_document_breaks_later() -> None:
+    with pytest.raises(HostileDocument, match="deeper"):
+        parse_xml(b"<a>" * 300 + b"</b>", dialect="x")
+    with pytest.raises(MalformedDocument):  # broken before it gets deep: malformed
+        parse_xml(b"<a><b></a>" + b"<a>" * 300, dialect="x")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b"<r>" + b"a" * 10_500_000 + b"</r>", b'<r a="' + b"a" * 10_500_000 + b'"/>',
+     b"<" + b"a" * 60_000 + b"/>"],
+    ids=["text-over-10MB", "attribute-over-10MB", "name-over-50000"],
+)
+def test_libxml2_resource_limits_are_hostile(document: bytes) -> None:
+    with pytest.raises(HostileDocument, match="limits"):
+        parse_xml(document, dialect="x")
+
+
+UTF7_DOCTYPE = (
+    b'<?xml version="1.0" encoding="UTF-7"?>'
+    b'+ADw-!DOCTYPE r +AFs-+ADw-!ENTITY x SYSTEM +ACI-file:///etc/passwd+ACI-+AD4-+AF0-+AD4-'
+    b"+ADw-r+AD4-+ACY-x+ADs-+ADw-/r+AD4-"
+)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><r>caf\xe9</r>',
+        b"<?xml version='1.0' encoding='latin1'?><r/>",
+        UTF7_DOCTYPE,
+        b'<?xml version="1.0" encoding="UTF-7"?><r>+AGEAYgBj-</r>',
+        b'<?xml version="1.0" encoding="utf-16"?><r/>',
+        b'<?xml version="1.0" encoding="UTF-32"?><r/>',
+        b'<?xml version="1.0" encoding="IBM037"?><r/>',
+        b'<?xml version="1.0" encoding=UTF-7?><r/>',
+        b'<?xml version="1.0" encoding = "Shift_JIS" ?><r/>',
+        b'<?xml version="1.0"?><!-- x --><?xml encoding="UTF-7"?><r/>',
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="windows-1252"?><r/>',
+        b'<?xml version="1.0" encoding=""?><r/>',
+    ],
+    ids=["latin1", "latin1-alias", "utf7-doctype", "utf7", "utf16-declared", "utf32-declared",
+         "ebcdic-declared", "unquoted", "spaced", "second-declaration", "utf8-bom-then-cp1252",
+         "empty"],
+)
+def test_a_declared_encoding_other_than_utf8_is_refused_before_parsing(document: bytes) -> None:
+    with pytest.raises(MalformedDocument, match="UTF-8"):
+        parse_xml(document, dialect="x")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b'<?xml version="1.0" encoding="UTF-8"?><r>\xc3\xa9</r>',
+     b"<?xml version='1.0' encoding='utf8'?><r>\xc3\xa9</r>",
+     b'<?xml version="1.0" encoding="US-ASCII"?><r>\xc3\xa9</r>',
+     b"\xef\xbb\xbf<r>\xc3\xa9</r>",
+     b'<?xml-stylesheet href="a" encoding="latin1"?><r>\xc3\xa9</r>'],
+    ids=["utf-8", "utf8", "us-ascii", "utf8-bom", "not-a-declaration"],
+)
+def test_utf8_declarations_are_read_as_utf8(document: bytes) -> None:
+    assert parse_xml(document, dialect="x").text == "\u00e9"
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["<r/>".encode("cp037"), b"+ADw-r+AD4-+ADw-/r+AD4-", b"<r>\xe9</r>"],
+    ids=["ebcdic-undeclared", "utf7-undeclared", "latin1-undeclared"],
+)
+def test_undeclared_foreign_encodings_are_read_as_utf8_and_fail(document: bytes) -> None:
+    with pytest.raises(MalformedDocument):
+        parse_xml(document, dialect="x")
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ Rules this module keeps:
 * Reading is strict about types (a number where a string belongs raises
   :class:`~compat.errors.UnexpectedDocument`) and lenient about unknown keys, because Twilio adds
   properties without notice. ``sid``, ``account_sid`` and ``status`` are required. A dialect
-  whose documents carry no ``api_version`` reads its own.
+  whose documents carry no ``api_version`` reads its own. A 2xx answer of another content type (an
+  HTML page) is ``UnexpectedDocument`` naming it, before any parsing.
 * Errors are ``{"code", "message", "more_info", "status"}``; a body that is not JSON gives an
   error with the HTTP status and its reason phrase.
 """
@@ -67,6 +68,7 @@ class JsonBackend(FormBackend):
     def __init__(self, rules: DialectRules | None = None) -> None:
         super().__init__(rules)
         self._headers = (("Content-Type", self.rules.content_type),)
+        self._types = _JSON_TYPES | {self.rules.content_type}
         fields = self.rules.fields
         #: Writers for a create answer and for every other answer (they differ in subresources).
         self._writers = {
@@ -233,6 +235,8 @@ class JsonBackend(FormBackend):
 
     def _document(self, response: WireResponse, what: str, ok: tuple[int, ...]) -> Any:
         self._check_status(response, what, ok)
+        if response.content_type not in self._types:  # an HTML page is not read as JSON
+            raise self._fail(f"expected a JSON document, got {response.content_type!r}")
         return load_json(response.body, dialect=self.name)
 
     def parse_message(self, response: WireResponse) -> Message:

@@ -14,7 +14,8 @@ Rules this module keeps:
   Status, a mistyped value or a document of another kind raises
   :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and
   ``readable_fields``. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
-  ``None``. A dialect whose documents carry no ``api_version`` reads its own.
+  ``None``. A dialect whose documents carry no ``api_version`` reads its own. A 2xx answer of
+  another content type (an HTML page) is ``UnexpectedDocument`` naming it, before any parsing.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class XmlBackend(FormBackend):
         self._page_required = tuple(f.wire for f in self.rules.page_fields
                                     if f.model in _PAGE_COUNTS)
         self._fills_api_version = "api_version" not in self.rules.carried
+        self._types = _XML_TYPES | {self.rules.content_type}
 
     def _fail(self, message: str) -> UnexpectedDocument:
         return UnexpectedDocument(message, dialect=self.name)
@@ -290,6 +292,8 @@ class XmlBackend(FormBackend):
 
     def _child(self, response: WireResponse, tag: str, ok: tuple[int, ...]) -> etree._Element:
         self._check_status(response, f"<{tag}>", ok)
+        if response.content_type not in self._types:  # an HTML page is not read as XML
+            raise self._fail(f"expected an XML document, got {response.content_type!r}")
         child = self._root_child(response.body)
         if child.tag == "RestException":
             raise self._read_error(child)

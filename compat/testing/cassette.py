@@ -34,6 +34,7 @@ import attrs
 
 from compat import backends
 from compat._version import __version__
+from compat.backends._json import load_json
 from compat.backends.base import DeleteCall, ListCall, ServerCall
 from compat.errors import ApiError, CassetteError, CompatError
 from compat.fixtures import to_plain
@@ -173,7 +174,7 @@ class Cassette:
         if not target.exists():
             return cls(target, pseudonymize=pseudonymize, secrets_=secrets_)
         try:
-            data = json.loads(target.read_text(encoding="utf-8"))
+            data = load_json(target.read_bytes(), dialect="cassette")  # strict, size-limited
         except (OSError, ValueError) as exc:
             raise CassetteError(f"cassette {target} cannot be read: {exc}") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -26,6 +26,7 @@ from compat import backends, errors, fixtures
 from compat._resources import data_root
 from compat._xml import parse_xml
 from compat.backends import FormBackend
+from compat.backends._json import load_json
 from compat.backends.base import (
     Backend,
     CreateCall,
@@ -143,7 +144,7 @@ def _schema_errors(dialect: str, kind: str, body: bytes) -> list[str] | None:
     )
     target = json.loads(folder.joinpath(*name.split("/")).read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(target, registry=registry)
-    document = json.loads(body)
+    document = load_json(body, dialect=dialect)
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
 
 
