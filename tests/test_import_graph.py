@@ -29,6 +29,7 @@ PACKAGE_ROOT = Path(compat.__file__).resolve().parent
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("compat.emulator.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.emulator.callbacks", "httpx"): "the callback sender's client: serving starts faster",
+    ("compat.emulator.callbacks", "compat._limits"): "the sender's bounded reader imports httpx",
     ("compat.cli", "compat.emulator"): "the CLI starts fast: --help and --version need no emulator",
     ("compat.cli", "compat.send_command"): "the CLI starts fast: only send needs the emulator and "
     "the client",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -97,23 +97,38 @@ class HttpxSender:
         self._owned = client is None
         self._timeout = timeout
         self._lock = threading.Lock()
+        self._read: Callable[..., bytes] | None = None
 
-    def _get(self) -> httpx.Client:
+    def _get(self) -> tuple[httpx.Client, Callable[..., bytes]]:
+        """The client and the bounded reader, both imported on first use (serving starts faster
+        without httpx)."""
         with self._lock:
+            if self._read is None:
+                from compat._limits import read_limited
+
+                self._read = read_limited
             if self._client is None:
-                import httpx  # imported on first use: serving starts faster without it
+                import httpx
 
                 self._client = httpx.Client(timeout=self._timeout, follow_redirects=False)
-            return self._client
+            return self._client, self._read
 
     def __call__(self, request: OutgoingRequest) -> HttpReply:
-        response = self._get().request(
-            request.method,
-            request.url,
-            headers=list(request.headers),
-            content=request.body or None,
+        """Send ``request``; the reply is read while it streams and refused past the client's
+        response limit (a webhook answering a decompression bomb costs the limit, not the bomb),
+        which the dispatcher records as a failed attempt."""
+        client, read = self._get()
+        response = client.send(
+            client.build_request(
+                request.method,
+                request.url,
+                headers=list(request.headers),
+                content=request.body or None,
+            ),
+            stream=True,
         )
-        return HttpReply(response.status_code, tuple(response.headers.items()), response.content)
+        body = read(response, where=request.url)
+        return HttpReply(response.status_code, tuple(response.headers.items()), body)
 
     def close(self) -> None:
         with self._lock:
