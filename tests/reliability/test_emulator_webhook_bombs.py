@@ -1,6 +1,6 @@
-"""The emulator's own HTTP client (status callbacks, webhooks, TwiML fetches) reads replies under the
-same streamed size limit as the clients: a webhook that answers with a decompression bomb costs the
-limit plus a small constant, and the attempt is recorded as failed, never raised."""
+"""The emulator's own HTTP client (status callbacks, webhooks, TwiML fetches) reads replies under
+the same streamed size limit as the clients: a webhook that answers with a decompression bomb
+costs the limit plus a small constant, and the attempt is recorded as failed, never raised."""
 
 from __future__ import annotations
 
