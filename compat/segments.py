@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from typing import Final, Literal
 
 import attrs
@@ -105,50 +104,46 @@ GSM7_EXTENSION: Final = frozenset("\f^{}\\[~]|€")
 _GSM: Final = GSM7_BASIC | GSM7_EXTENSION
 _NON_GSM: Final = re.compile("[^" + "".join(f"\\u{ord(ch):04x}" for ch in sorted(_GSM)) + "]")
 _EXTENSION: Final = re.compile("[" + re.escape("".join(sorted(GSM7_EXTENSION))) + "]")
+_EXTENSION_CHARS: Final = tuple(sorted(GSM7_EXTENSION))
 _ESCAPE: Final = "\x1b"  # never in a GSM-7 body: it stands for the escape septet below
-_ESCAPED: Final = {ord(ch): _ESCAPE + ch for ch in GSM7_EXTENSION}  # one character per septet
+_ESCAPED: Final = _ESCAPE + r"\g<0>"
 _ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
+_HIGH_SURROGATE: Final = bytes(range(0xD8, 0xDC))  # high bytes of a UTF-16 high surrogate
 _GRAPHEME: Final = regex.compile(r"\X")
 _CRLF_OR_CHAR: Final = re.compile(r"\r\n|.", re.DOTALL)
 # Whitespace that must not become a line break: no-break space, figure space, narrow no-break space.
 _NO_BREAK: Final = frozenset("\u00a0\u2007\u202f")
 
 # --- Unicode 10 grapheme clusters, as the reference's splitter draws them ------------------------
-# Astral code points outside the emoji plane 1F000-1FFFF: where a body has none (nearly every SMS),
-# patterns built without their ranges do the same work faster (sre tests astral ranges one by one).
-_RARE_ASTRAL: Final = re.compile("[\U00010000-\U0001efff\U00020000-\U0010ffff]")
 _LV: Final = "".join(chr(cp) for cp in range(0xAC00, 0xD7A4, 28))  # Hangul syllables without T
 _LVT: Final = "".join(f"{chr(cp + 1)}-{chr(cp + 27)}" for cp in range(0xAC00, 0xD7A4, 28))
 
 
-def _class(spec: str, rare: bool) -> str:
-    """Regex class items for ``spec`` (hex code points and ranges), rare astral ones if asked."""
-    regions = [(0, 0x10FFFF)] if rare else [(0, 0xFFFF), (0x1F000, 0x1FFFF)]
+def _class(spec: str) -> str:
+    """Regex class items for ``spec``: hex code points and ``FIRST-LAST`` ranges."""
     items = []
     for item in spec.split():
         first, _, last = item.partition("-")
-        for start, stop in regions:
-            low, high = max(int(first, 16), start), min(int(last or first, 16), stop)
-            if low <= high:
-                items.append(f"\\U{low:08x}-\\U{high:08x}")
+        items.append(f"\\U{int(first, 16):08x}-\\U{int(last or first, 16):08x}")
     return "".join(items)
 
 
-def _patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(code points that may join a neighbour, one Unicode 10 cluster) for bodies with or without
-    rare astral code points. Checked against the reference splitter on every sequence of up to five
-    code points drawn from all 18 break classes (``tests/vectors/make_segment_vectors.py``)."""
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(one Unicode 10 cluster, a position where a cluster surely starts).
+
+    The cluster pattern is checked against the reference's splitter on every sequence of up to
+    five code points drawn from the 18 break classes (``tests/vectors/make_segment_vectors.py``).
+    """
     u = _unicode10
-    ctl = _class(u.CONTROL, rare) + "\\r\\n"
-    ext, sm, pre = _class(u.EXTEND, rare), _class(u.SPACING_MARK, rare), _class(u.PREPEND, rare)
-    base, mod = _class(u.E_BASE + " " + u.E_BASE_GAZ, rare), _class(u.E_MODIFIER, rare)
-    glue = _class(u.GLUE_AFTER_ZWJ + " " + u.E_BASE_GAZ, rare)
-    ri, zwj = "\U0001f1e6-\U0001f1ff", "\u200d"
-    lead, vowel, trail = (
-        "\u1100-\u115f\ua960-\ua97c",
-        "\u1160-\u11a7\ud7b0-\ud7c6",
-        "\u11a8-\u11ff\ud7cb-\ud7fb",
+    ctl, ext, sm = _class(u.CONTROL) + "\\r\\n", _class(u.EXTEND), _class(u.SPACING_MARK)
+    pre, mod = _class(u.PREPEND), _class(u.E_MODIFIER)
+    base, glue = (
+        _class(u.E_BASE + " " + u.E_BASE_GAZ),
+        _class(u.GLUE_AFTER_ZWJ + " " + u.E_BASE_GAZ),
     )
+    ri, zwj = "\U0001f1e6-\U0001f1ff", "\u200d"
+    lead, vowel = "\u1100-\u115f\ua960-\ua97c", "\u1160-\u11a7\ud7b0-\ud7c6"
+    trail = "\u11a8-\u11ff\ud7cb-\ud7fb"
     # After the first character: marks and joiners always attach; a glue character attaches after
     # ZWJ; a skin tone after an emoji base while no Extend has been seen, or after base + Extend.
     before_extend = f"(?:[{sm}{zwj}]|(?<={zwj})[{glue}]|(?<=[{base}])[{mod}])*"
@@ -157,17 +152,18 @@ def _patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
     hangul = f"[{lead}]*(?:[{vowel}]+|[{_LV}][{vowel}]*|[{_LVT}])[{trail}]*|[{lead}]+|[{trail}]+"
     mark = f"[{ext}{zwj}{sm}]"
     cluster = (
-        f"[{ctl}]"  # CR LF is one cluster there, but the reference counts CR and LF apart
+        f"[{ctl}]"  # CR LF is one cluster in Unicode, but the reference counts CR and LF apart
         # a flag (or one prepend + RI) takes one mark at most
         f"|[{ri}][{ri}]{mark}?|[{pre}][{ri}]{mark}?"
         f"|[{pre}]*(?:(?:{hangul}){tail}|[{ext}]{after_extend}|[^{ctl}]{tail})"
     )
-    joiner = f"[{ext}{sm}{zwj}{pre}{mod}{ri}{lead}{vowel}{trail}]"
-    return re.compile(joiner), re.compile(cluster)
+    # No rule joins a character that is none of these to what precedes it, unless that is a
+    # prepend or a ZWJ.
+    joining = f"{ext}{sm}{zwj}{mod}{ri}{lead}{vowel}{trail}{_LV}{_LVT}"
+    return re.compile(cluster), re.compile(f"(?<![{pre}{zwj}])[^{joining}]")
 
 
-_JOINER, _CLUSTER = _patterns(rare=False)
-_JOINER_RARE, _CLUSTER_RARE = _patterns(rare=True)
+_CLUSTER, _CLUSTER_START = _patterns()
 
 
 @attrs.frozen(kw_only=True)
@@ -226,10 +222,10 @@ def _analyze_gsm(body: str) -> SegmentInfo:
             return _info(GSM7, body, units, [body], units, ())
         parts = [body[i : i + GSM7_MULTI] for i in range(0, units, GSM7_MULTI)]
         return _info(GSM7, body, units, parts, len(parts[-1]), ())
-    septets = body.translate(_ESCAPED)  # an extension character becomes escape + character
-    units = len(septets)
+    units = len(body) + sum(map(body.count, _EXTENSION_CHARS))
     if units <= GSM7_SINGLE:
         return _info(GSM7, body, units, [body], units, ())
+    septets = _EXTENSION.sub(_ESCAPED, body)  # one character per septet: escape + character
     parts = []
     start = 0
     while units - start > GSM7_MULTI:
@@ -244,41 +240,48 @@ def _analyze_gsm(body: str) -> SegmentInfo:
 
 def _analyze_ucs2(body: str) -> SegmentInfo:
     """UCS-2: pack Unicode 10 clusters (CR LF apart) into 67-unit segments; see the docstring."""
-    non_gsm = tuple(dict.fromkeys(_NON_GSM.findall(body)))
+    non_gsm = tuple([ch for ch in dict.fromkeys(body) if ch not in _GSM])
     size = len(body)
     data = body.encode("utf-16-le", "surrogatepass") if _ASTRAL.search(body) else None
     units = size if data is None else len(data) // 2
     if units <= UCS2_SINGLE:
         return _info(UCS2, body, units, [body], units, non_gsm)
-    joiner, cluster = (
-        (_JOINER, _CLUSTER) if _RARE_ASTRAL.search(body) is None else (_JOINER_RARE, _CLUSTER_RARE)
-    )
-    ends = None  # cluster ends in code points; None: every code point is a cluster of its own
-    if joiner.search(body) is not None:
-        ends = list(accumulate(map(len, cluster.findall(body))))
     parts = []
     start = done = 0  # code points and units already packed
     while units - done > UCS2_MULTI:
+        taken = UCS2_MULTI
         if data is None:
-            end = start + UCS2_MULTI
-        else:  # the code point where 67 units end, backing off a surrogate pair that would straddle
-            stop = 2 * (done + UCS2_MULTI)
-            if 0xD8 <= data[stop - 1] <= 0xDB:
-                stop -= 2
-            end = start + len(data[2 * done : stop].decode("utf-16-le", "surrogatepass"))
-        if ends is not None:
-            index = bisect.bisect_right(ends, end) - 1
-            last = ends[index] if index >= 0 else 0
-            # ``end`` cuts the cluster that starts at ``last``: move it whole to the next segment,
-            # unless it is larger than a segment (then it alone is cut, packing on from here).
-            if start < last < end and _units(body[last : ends[index + 1]]) <= UCS2_MULTI:
-                end = last
-        piece = body[start:end]
-        parts.append(piece)
-        start = end
-        done += len(piece) if data is None else _units(piece)
+            end = start + taken
+        else:  # 67 units, less a surrogate pair that would straddle; less a unit per pair inside
+            if 0xD8 <= data[2 * (done + taken) - 1] <= 0xDB:
+                taken -= 1
+            high = data[2 * done + 1 : 2 * (done + taken) : 2]  # the high byte of each unit
+            end = start + taken - (len(high) - len(high.translate(None, _HIGH_SURROGATE)))
+        if _CLUSTER_START.match(body, end) is None:  # ``end`` may cut a cluster: find it
+            first, last = _cluster_at(body, end)
+            # Move the cluster whole to the next segment, unless it is larger than a segment (then
+            # it alone is cut, packing on from here) or began before this segment (already cut).
+            if start < first < end and _units(body[first:last]) <= UCS2_MULTI:
+                taken -= _units(body[first:end])
+                end = first
+        parts.append(body[start:end])
+        start, done = end, done + taken
     parts.append(body[start:])
     return _info(UCS2, body, units, parts, units - done, non_gsm)
+
+
+def _cluster_at(body: str, index: int) -> tuple[int, int]:
+    """Start and end of the Unicode 10 cluster that ``index`` falls inside, or ``(index, index)``
+    when a cluster starts at ``index``."""
+    origin = index - 1
+    while origin > 0 and _CLUSTER_START.match(body, origin) is None:
+        origin -= 1
+    for match in _CLUSTER.finditer(body, origin):
+        if match.end() > index:
+            return match.start(), match.end()
+        if match.end() == index:
+            break
+    return index, index  # a cluster starts at ``index`` after all
 
 
 def _units(text: str) -> int:
