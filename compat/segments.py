@@ -106,7 +106,6 @@ _NON_GSM: Final = re.compile("[^" + "".join(f"\\u{ord(ch):04x}" for ch in sorted
 _EXTENSION: Final = re.compile("[" + re.escape("".join(sorted(GSM7_EXTENSION))) + "]")
 _EXTENSION_CHARS: Final = tuple(sorted(GSM7_EXTENSION))
 _ESCAPE: Final = "\x1b"  # never in a GSM-7 body: it stands for the escape septet below
-_ESCAPED: Final = _ESCAPE + r"\g<0>"
 _ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
 _HIGH_SURROGATE: Final = bytes(range(0xD8, 0xDC))  # high bytes of a UTF-16 high surrogate
 _GRAPHEME: Final = regex.compile(r"\X")
@@ -119,28 +118,32 @@ _LV: Final = "".join(chr(cp) for cp in range(0xAC00, 0xD7A4, 28))  # Hangul syll
 _LVT: Final = "".join(f"{chr(cp + 1)}-{chr(cp + 27)}" for cp in range(0xAC00, 0xD7A4, 28))
 
 
-def _class(spec: str) -> str:
-    """Regex class items for ``spec``: hex code points and ``FIRST-LAST`` ranges."""
+def _class(spec: str, rare: bool) -> str:
+    """Regex class items for ``spec`` (hex code points and ``FIRST-LAST`` ranges). Without ``rare``,
+    only those in the BMP and the emoji plane 1F000-1FFFF: sre tests astral ranges one by one, and
+    nearly every SMS has no other astral code point (``_RARE_ASTRAL``)."""
+    regions = [(0, 0x10FFFF)] if rare else [(0, 0xFFFF), (0x1F000, 0x1FFFF)]
     items = []
     for item in spec.split():
         first, _, last = item.partition("-")
-        items.append(f"\\U{int(first, 16):08x}-\\U{int(last or first, 16):08x}")
+        for low, high in regions:
+            low, high = max(low, int(first, 16)), min(high, int(last or first, 16))
+            if low <= high:
+                items.append(f"\\U{low:08x}-\\U{high:08x}")
     return "".join(items)
 
 
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(one Unicode 10 cluster, a position where a cluster surely starts).
+def _patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(one Unicode 10 cluster, a position where a cluster surely starts); see ``_class``.
 
     The cluster pattern is checked against the reference's splitter on every sequence of up to
     five code points drawn from the 18 break classes (``tests/vectors/make_segment_vectors.py``).
     """
     u = _unicode10
-    ctl, ext, sm = _class(u.CONTROL) + "\\r\\n", _class(u.EXTEND), _class(u.SPACING_MARK)
-    pre, mod = _class(u.PREPEND), _class(u.E_MODIFIER)
-    base, glue = (
-        _class(u.E_BASE + " " + u.E_BASE_GAZ),
-        _class(u.GLUE_AFTER_ZWJ + " " + u.E_BASE_GAZ),
-    )
+    ctl, ext = _class(u.CONTROL, rare) + "\\r\\n", _class(u.EXTEND, rare)
+    sm, pre, mod = _class(u.SPACING_MARK, rare), _class(u.PREPEND, rare), _class(u.E_MODIFIER, rare)
+    base = _class(u.E_BASE + " " + u.E_BASE_GAZ, rare)
+    glue = _class(u.GLUE_AFTER_ZWJ + " " + u.E_BASE_GAZ, rare)
     ri, zwj = "\U0001f1e6-\U0001f1ff", "\u200d"
     lead, vowel = "\u1100-\u115f\ua960-\ua97c", "\u1160-\u11a7\ud7b0-\ud7c6"
     trail = "\u11a8-\u11ff\ud7cb-\ud7fb"
@@ -163,7 +166,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(cluster), re.compile(f"(?<![{pre}{zwj}])[^{joining}]")
 
 
-_CLUSTER, _CLUSTER_START = _patterns()
+_RARE_ASTRAL: Final = re.compile("[\U00010000-\U0001efff\U00020000-\U0010ffff]")
+_CLUSTER, _CLUSTER_START = _patterns(rare=False)
+_CLUSTER_RARE, _CLUSTER_START_RARE = _patterns(rare=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,10 +227,14 @@ def _analyze_gsm(body: str) -> SegmentInfo:
             return _info(GSM7, body, units, [body], units, ())
         parts = [body[i : i + GSM7_MULTI] for i in range(0, units, GSM7_MULTI)]
         return _info(GSM7, body, units, parts, len(parts[-1]), ())
-    units = len(body) + sum(map(body.count, _EXTENSION_CHARS))
+    counts = list(map(body.count, _EXTENSION_CHARS))
+    units = len(body) + sum(counts)
     if units <= GSM7_SINGLE:
         return _info(GSM7, body, units, [body], units, ())
-    septets = _EXTENSION.sub(_ESCAPED, body)  # one character per septet: escape + character
+    septets = body  # one character per septet: an extension character after an escape
+    for char, count in zip(_EXTENSION_CHARS, counts, strict=True):
+        if count:
+            septets = septets.replace(char, _ESCAPE + char)
     parts = []
     start = 0
     while units - start > GSM7_MULTI:
@@ -246,6 +255,9 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
     units = size if data is None else len(data) // 2
     if units <= UCS2_SINGLE:
         return _info(UCS2, body, units, [body], units, non_gsm)
+    cluster, starts = _CLUSTER, _CLUSTER_START
+    if _RARE_ASTRAL.search(body) is not None:
+        cluster, starts = _CLUSTER_RARE, _CLUSTER_START_RARE
     parts = []
     start = done = 0  # code points and units already packed
     while units - done > UCS2_MULTI:
@@ -257,8 +269,8 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
                 taken -= 1
             high = data[2 * done + 1 : 2 * (done + taken) : 2]  # the high byte of each unit
             end = start + taken - (len(high) - len(high.translate(None, _HIGH_SURROGATE)))
-        if _CLUSTER_START.match(body, end) is None:  # ``end`` may cut a cluster: find it
-            first, last = _cluster_at(body, end)
+        if starts.match(body, end) is None:  # ``end`` may cut a cluster: find it
+            first, last = _cluster_at(body, end, cluster, starts)
             # Move the cluster whole to the next segment, unless it is larger than a segment (then
             # it alone is cut, packing on from here) or began before this segment (already cut).
             if start < first < end and _units(body[first:last]) <= UCS2_MULTI:
@@ -270,13 +282,15 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
     return _info(UCS2, body, units, parts, units - done, non_gsm)
 
 
-def _cluster_at(body: str, index: int) -> tuple[int, int]:
+def _cluster_at(
+    body: str, index: int, cluster: re.Pattern[str], starts: re.Pattern[str]
+) -> tuple[int, int]:
     """Start and end of the Unicode 10 cluster that ``index`` falls inside, or ``(index, index)``
     when a cluster starts at ``index``."""
     origin = index - 1
-    while origin > 0 and _CLUSTER_START.match(body, origin) is None:
+    while origin > 0 and starts.match(body, origin) is None:
         origin -= 1
-    for match in _CLUSTER.finditer(body, origin):
+    for match in cluster.finditer(body, origin):
         if match.end() > index:
             return match.start(), match.end()
         if match.end() == index:
