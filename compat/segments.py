@@ -259,7 +259,7 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
     if _RARE_ASTRAL.search(body) is not None:
         cluster, starts = _CLUSTER_RARE, _CLUSTER_START_RARE
     parts = []
-    start = done = 0  # code points and units already packed
+    start = done = known = reach = 0  # code points, units packed; a cluster known to start, end
     while units - done > UCS2_MULTI:
         taken = UCS2_MULTI
         if data is None:
@@ -269,13 +269,17 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
                 taken -= 1
             high = data[2 * done + 1 : 2 * (done + taken) : 2]  # the high byte of each unit
             end = start + taken - (len(high) - len(high.translate(None, _HIGH_SURROGATE)))
-        if starts.match(body, end) is None:  # ``end`` may cut a cluster: find it
-            first, last = _cluster_at(body, end, cluster, starts)
+        if end < reach:  # still inside the oversized cluster cut last time
+            pass
+        elif starts.match(body, end) is not None:
+            known = end
+        else:  # ``end`` may cut a cluster: find it
+            known, reach = _cluster_at(body, end, known, cluster, starts)
             # Move the cluster whole to the next segment, unless it is larger than a segment (then
             # it alone is cut, packing on from here) or began before this segment (already cut).
-            if start < first < end and _units(body[first:last]) <= UCS2_MULTI:
-                taken -= _units(body[first:end])
-                end = first
+            if start < known < end and _units(body[known:reach]) <= UCS2_MULTI:
+                taken -= _units(body[known:end])
+                end = known
         parts.append(body[start:end])
         start, done = end, done + taken
     parts.append(body[start:])
@@ -283,12 +287,12 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
 
 
 def _cluster_at(
-    body: str, index: int, cluster: re.Pattern[str], starts: re.Pattern[str]
+    body: str, index: int, known: int, cluster: re.Pattern[str], starts: re.Pattern[str]
 ) -> tuple[int, int]:
     """Start and end of the Unicode 10 cluster that ``index`` falls inside, or ``(index, index)``
-    when a cluster starts at ``index``."""
+    when a cluster starts at ``index``; ``known`` (at most ``index``) is where one starts."""
     origin = index - 1
-    while origin > 0 and starts.match(body, origin) is None:
+    while origin > known and starts.match(body, origin) is None:
         origin -= 1
     for match in cluster.finditer(body, origin):
         if match.end() > index:
