@@ -23,8 +23,9 @@ Rules :func:`analyze` keeps:
 * **Oversized clusters** (more units than a whole segment: a letter with 70 combining marks, say)
   are where we deliberately differ: the reference puts such a cluster whole into one segment
   larger than a PDU can carry; we cut it between code points, packing on from where the previous
-  cluster stopped (an escape pair or surrogate pair is still never cut). The same goes for the
-  reference's second segment when moving the first segment's tail under the header overfills it.
+  cluster stopped (an escape pair or surrogate pair is still never cut). Nor do we overfill the
+  second segment, as the reference does when the first segment's tail, moved to make room for
+  its header, holds such a long cluster.
 * **Empty body.** ``analyze("")`` is GSM-7, 0 units and **1** segment, as in the reference.
 
 Rules :func:`split` keeps:
