@@ -1,10 +1,11 @@
 """GSM-7 / UCS-2 analysis of a message body, and splitting a body for dialects with a hard limit.
 
-:func:`analyze` tells how Twilio sends a body as SMS; :func:`split` cuts a body into pieces for
-the dialects that refuse long bodies (2008-08-01 and the 2010 ``/SMS/Messages`` resource: 160
-characters).
+:func:`analyze` tells how Twilio sends a body as SMS, in agreement with Twilio's reference segment
+calculator (``sms-segments-calculator`` 1.3.0, default options); :func:`split` cuts a body into
+pieces for the dialects that refuse long bodies (2008-08-01 and the 2010 ``/SMS/Messages``
+resource: 160 characters).
 
-Rules :func:`analyze` keeps (Twilio's, as its segment calculator and glossary state them):
+Rules :func:`analyze` keeps:
 
 * **Encoding.** A body whose every code point is in the GSM 03.38 basic table or its extension table
   is ``"GSM-7"``. One code point outside both switches the *whole* body to ``"UCS-2"``.
@@ -13,23 +14,29 @@ Rules :func:`analyze` keeps (Twilio's, as its segment calculator and glossary st
   astral character (most emoji) is 2; GSM characters in a UCS-2 body are 1 unit each.
 * **Segments.** A body of at most 160 septets / 70 units is one segment. A longer body is packed
   greedily into segments of 153 septets / 67 units (the rest of each 140-octet PDU carries the
-  concatenation header), by actually packing, not by dividing: a grapheme cluster (``regex``
-  ``\\X``: ZWJ emoji sequences, flags, skin tones, combining marks, CR LF) never straddles two
-  segments, so an escape and its character, and a surrogate pair, never part either.
-* **Oversized clusters.** A cluster larger than a whole segment (say, a letter with 70 combining
-  marks) cannot be kept whole; it alone is cut between code points, still packed greedily from
-  where the previous segment stopped. An escape pair or surrogate pair is never cut.
-* **Empty body.** ``analyze("")`` is GSM-7, 0 units and **1** segment: a zero-length SMS is still
-  one PDU, Twilio reports ``num_segments`` ``"1"`` for media-only messages, and its calculator
-  gives 1.
+  concatenation header). What is packed are the reference's *characters*: grapheme clusters by the
+  Unicode 10.0.0 rules (UAX #29 as of 2017, the version its grapheme splitter implements, with
+  that splitter's handling of flags followed by marks and of skin tones after marks), except that
+  CR LF counts as two characters. A character never straddles two segments, so an escape never
+  parts from its character and a surrogate pair is never split; CR and LF may be cut apart, and
+  emoji sequences and Indic conjuncts that Unicode 10 did not join may be too.
+* **Oversized clusters** (more units than a whole segment: a letter with 70 combining marks, say)
+  are where we deliberately differ: the reference puts such a cluster whole into one segment
+  larger than a PDU can carry; we cut it between code points, packing on from where the previous
+  cluster stopped (an escape pair or surrogate pair is still never cut). Nor do we overfill the
+  second segment, as the reference does when the first segment's tail, moved to make room for
+  its header, holds such a long cluster.
+* **Empty body.** ``analyze("")`` is GSM-7, 0 units and **1** segment, as in the reference.
 
 Rules :func:`split` keeps:
 
 * A *character* is a Python code point (``len(body)``). That is the unit the 160-character dialects
   are checked in throughout this library; it never splits a code point, so an astral emoji counts 1.
-* Each piece holds at most ``limit`` characters and ends on a grapheme-cluster boundary. When the
-  last half of the window holds a breakable whitespace character (not a no-break space), the piece
-  ends just after the last one, so the next piece starts with a word.
+* Each piece holds at most ``limit`` characters and ends on a grapheme-cluster boundary by the
+  current Unicode rules (``regex`` ``\\X``, CR LF kept together): what the recipient sees as one
+  character is never cut. When the last half of the window holds a breakable whitespace
+  character (not a no-break space), the piece ends just after the last one, so the next piece
+  starts with a word.
 * ``"".join(split(body, limit)) == body``: nothing is dropped, trimmed or added. Every piece is
   non-empty; ``split("")`` is ``[]`` (there is nothing to send).
 * A grapheme cluster longer than ``limit`` characters cannot be sent whole under that limit:
@@ -47,6 +54,7 @@ from typing import Final, Literal
 import attrs
 import regex  # type: ignore[import-untyped,unused-ignore]
 
+from compat import _unicode10
 from compat.errors import InvalidParameter
 
 __all__ = [
@@ -94,13 +102,74 @@ GSM7_BASIC: Final = frozenset(_BASIC_TABLE) - {"\x1b"}
 GSM7_EXTENSION: Final = frozenset("\f^{}\\[~]|€")
 """Characters of the GSM 03.38 extension table: two septets each (escape + character)."""
 
-_GSM_COST: Final[dict[str, int]] = dict.fromkeys(GSM7_BASIC, 1) | dict.fromkeys(GSM7_EXTENSION, 2)
-_NON_GSM: Final = re.compile("[^" + "".join(f"\\u{ord(ch):04x}" for ch in sorted(_GSM_COST)) + "]")
+_GSM: Final = GSM7_BASIC | GSM7_EXTENSION
+_NON_GSM: Final = re.compile("[^" + "".join(f"\\u{ord(ch):04x}" for ch in sorted(_GSM)) + "]")
+_EXTENSION: Final = re.compile("[" + re.escape("".join(sorted(GSM7_EXTENSION))) + "]")
 _EXTENSION_CHARS: Final = tuple(sorted(GSM7_EXTENSION))
+_ESCAPE: Final = "\x1b"  # never in a GSM-7 body: it stands for the escape septet below
+_ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
+_HIGH_SURROGATE: Final = bytes(range(0xD8, 0xDC))  # high bytes of a UTF-16 high surrogate
 _GRAPHEME: Final = regex.compile(r"\X")
 _CRLF_OR_CHAR: Final = re.compile(r"\r\n|.", re.DOTALL)
 # Whitespace that must not become a line break: no-break space, figure space, narrow no-break space.
 _NO_BREAK: Final = frozenset("\u00a0\u2007\u202f")
+
+# --- Unicode 10 grapheme clusters, as the reference's splitter draws them ------------------------
+_LV: Final = "".join(chr(cp) for cp in range(0xAC00, 0xD7A4, 28))  # Hangul syllables without T
+_LVT: Final = "".join(f"{chr(cp + 1)}-{chr(cp + 27)}" for cp in range(0xAC00, 0xD7A4, 28))
+
+
+def _class(spec: str, rare: bool) -> str:
+    """Regex class items for ``spec`` (hex code points and ``FIRST-LAST`` ranges). Without ``rare``,
+    only those in the BMP and the emoji plane 1F000-1FFFF: sre tests astral ranges one by one, and
+    nearly every SMS has no other astral code point (``_RARE_ASTRAL``)."""
+    regions = [(0, 0x10FFFF)] if rare else [(0, 0xFFFF), (0x1F000, 0x1FFFF)]
+    items = []
+    for item in spec.split():
+        first, _, last = item.partition("-")
+        for low, high in regions:
+            low, high = max(low, int(first, 16)), min(high, int(last or first, 16))
+            if low <= high:
+                items.append(f"\\U{low:08x}-\\U{high:08x}")
+    return "".join(items)
+
+
+def _patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(one Unicode 10 cluster, a position where a cluster surely starts); see ``_class``.
+
+    The cluster pattern is checked against the reference's splitter on every sequence of up to
+    five code points drawn from the 18 break classes (``tests/vectors/make_segment_vectors.py``).
+    """
+    u = _unicode10
+    ctl, ext = _class(u.CONTROL, rare) + "\\r\\n", _class(u.EXTEND, rare)
+    sm, pre, mod = _class(u.SPACING_MARK, rare), _class(u.PREPEND, rare), _class(u.E_MODIFIER, rare)
+    base = _class(u.E_BASE + " " + u.E_BASE_GAZ, rare)
+    glue = _class(u.GLUE_AFTER_ZWJ + " " + u.E_BASE_GAZ, rare)
+    ri, zwj = "\U0001f1e6-\U0001f1ff", "\u200d"
+    lead, vowel = "\u1100-\u115f\ua960-\ua97c", "\u1160-\u11a7\ud7b0-\ud7c6"
+    trail = "\u11a8-\u11ff\ud7cb-\ud7fb"
+    # After the first character: marks and joiners always attach; a glue character attaches after
+    # ZWJ; a skin tone after an emoji base while no Extend has been seen, or after base + Extend.
+    before_extend = f"(?:[{sm}{zwj}]|(?<={zwj})[{glue}]|(?<=[{base}])[{mod}])*"
+    after_extend = f"(?:[{ext}{sm}{zwj}]|(?<={zwj})[{glue}]|(?<=[{base}][{ext}])[{mod}])*"
+    tail = f"{before_extend}(?:[{ext}]{after_extend})?"
+    hangul = f"[{lead}]*(?:[{vowel}]+|[{_LV}][{vowel}]*|[{_LVT}])[{trail}]*|[{lead}]+|[{trail}]+"
+    mark = f"[{ext}{zwj}{sm}]"
+    cluster = (
+        f"[{ctl}]"  # CR LF is one cluster in Unicode, but the reference counts CR and LF apart
+        # a flag (or one prepend + RI) takes one mark at most
+        f"|[{ri}][{ri}]{mark}?|[{pre}][{ri}]{mark}?"
+        f"|[{pre}]*(?:(?:{hangul}){tail}|[{ext}]{after_extend}|[^{ctl}]{tail})"
+    )
+    # No rule joins a character that is none of these to what precedes it, unless that is a
+    # prepend or a ZWJ.
+    joining = f"{ext}{sm}{zwj}{mod}{ri}{lead}{vowel}{trail}{_LV}{_LVT}"
+    return re.compile(cluster), re.compile(f"(?<![{pre}{zwj}])[^{joining}]")
+
+
+_RARE_ASTRAL: Final = re.compile("[\U00010000-\U0001efff\U00020000-\U0010ffff]")
+_CLUSTER, _CLUSTER_START = _patterns(rare=False)
+_CLUSTER_RARE, _CLUSTER_START_RARE = _patterns(rare=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -124,38 +193,119 @@ class SegmentInfo:
 
 
 def analyze(body: str) -> SegmentInfo:
-    """Encoding, segment count and units of ``body`` by Twilio's rules (module docstring)."""
+    """Encoding, segment count, units and segment texts of ``body`` (module docstring)."""
     _require_str(body)
-    non_gsm = tuple(dict.fromkeys(_NON_GSM.findall(body)))
-    encoding: Encoding
-    if non_gsm:
-        encoding, single, multi = UCS2, UCS2_SINGLE, UCS2_MULTI
-        units = len(body.encode("utf-16-le", "surrogatepass")) // 2
-    else:
-        encoding, single, multi = GSM7, GSM7_SINGLE, GSM7_MULTI
-        units = len(body) + sum(body.count(ch) for ch in _EXTENSION_CHARS)
-    if units <= single:
-        return SegmentInfo(
-            encoding=encoding,
-            segments=1,
-            units=units,
-            characters=len(body),
-            per_segment=single,
-            remaining=single - units,
-            non_gsm=non_gsm,
-            parts=(body,),
-        )
-    parts, fill = _pack(body, encoding, units, multi)
+    if _NON_GSM.search(body) is None:
+        return _analyze_gsm(body)
+    return _analyze_ucs2(body)
+
+
+def _info(
+    encoding: Encoding, body: str, units: int, parts: list[str], fill: int, non_gsm: tuple[str, ...]
+) -> SegmentInfo:
+    capacity = (
+        (GSM7_MULTI if encoding == GSM7 else UCS2_MULTI)
+        if len(parts) > 1
+        else (GSM7_SINGLE if encoding == GSM7 else UCS2_SINGLE)
+    )
     return SegmentInfo(
         encoding=encoding,
         segments=len(parts),
         units=units,
         characters=len(body),
-        per_segment=multi,
-        remaining=multi - fill,
+        per_segment=capacity,
+        remaining=capacity - fill,
         non_gsm=non_gsm,
         parts=tuple(parts),
     )
+
+
+def _analyze_gsm(body: str) -> SegmentInfo:
+    """GSM-7: every code point is a character of its own (CR LF included), so cut by septets."""
+    if _EXTENSION.search(body) is None:
+        units = len(body)
+        if units <= GSM7_SINGLE:
+            return _info(GSM7, body, units, [body], units, ())
+        parts = [body[i : i + GSM7_MULTI] for i in range(0, units, GSM7_MULTI)]
+        return _info(GSM7, body, units, parts, len(parts[-1]), ())
+    counts = list(map(body.count, _EXTENSION_CHARS))
+    units = len(body) + sum(counts)
+    if units <= GSM7_SINGLE:
+        return _info(GSM7, body, units, [body], units, ())
+    septets = body  # one character per septet: an extension character after an escape
+    for char, count in zip(_EXTENSION_CHARS, counts, strict=True):
+        if count:
+            septets = septets.replace(char, _ESCAPE + char)
+    parts = []
+    start = 0
+    while units - start > GSM7_MULTI:
+        end = start + GSM7_MULTI
+        if septets[end - 1] == _ESCAPE:  # the escape never parts from its character
+            end -= 1
+        parts.append(septets[start:end].replace(_ESCAPE, ""))
+        start = end
+    parts.append(septets[start:].replace(_ESCAPE, ""))
+    return _info(GSM7, body, units, parts, units - start, ())
+
+
+def _analyze_ucs2(body: str) -> SegmentInfo:
+    """UCS-2: pack Unicode 10 clusters (CR LF apart) into 67-unit segments; see the docstring."""
+    non_gsm = tuple([ch for ch in dict.fromkeys(body) if ch not in _GSM])
+    size = len(body)
+    data = body.encode("utf-16-le", "surrogatepass") if _ASTRAL.search(body) else None
+    units = size if data is None else len(data) // 2
+    if units <= UCS2_SINGLE:
+        return _info(UCS2, body, units, [body], units, non_gsm)
+    cluster, starts = _CLUSTER, _CLUSTER_START
+    if _RARE_ASTRAL.search(body) is not None:
+        cluster, starts = _CLUSTER_RARE, _CLUSTER_START_RARE
+    parts = []
+    start = done = known = reach = 0  # code points, units packed; a cluster known to start, end
+    while units - done > UCS2_MULTI:
+        taken = UCS2_MULTI
+        if data is None:
+            end = start + taken
+        else:  # 67 units, less a surrogate pair that would straddle; less a unit per pair inside
+            if 0xD8 <= data[2 * (done + taken) - 1] <= 0xDB:
+                taken -= 1
+            high = data[2 * done + 1 : 2 * (done + taken) : 2]  # the high byte of each unit
+            end = start + taken - (len(high) - len(high.translate(None, _HIGH_SURROGATE)))
+        if end < reach:  # still inside the oversized cluster cut last time
+            pass
+        elif starts.match(body, end) is not None:
+            known = end
+        else:  # ``end`` may cut a cluster: find it
+            known, reach = _cluster_at(body, end, known, cluster, starts)
+            # Move the cluster whole to the next segment, unless it is larger than a segment (then
+            # it alone is cut, packing on from here) or began before this segment (already cut).
+            if start < known < end and _units(body[known:reach]) <= UCS2_MULTI:
+                taken -= _units(body[known:end])
+                end = known
+        parts.append(body[start:end])
+        start, done = end, done + taken
+    parts.append(body[start:])
+    return _info(UCS2, body, units, parts, units - done, non_gsm)
+
+
+def _cluster_at(
+    body: str, index: int, known: int, cluster: re.Pattern[str], starts: re.Pattern[str]
+) -> tuple[int, int]:
+    """Start and end of the Unicode 10 cluster that ``index`` falls inside, or ``(index, index)``
+    when a cluster starts at ``index``; ``known`` (at most ``index``) is where one starts."""
+    origin = index - 1
+    while origin > known and starts.match(body, origin) is None:
+        origin -= 1
+    for match in cluster.finditer(body, origin):
+        if match.end() > index:
+            return match.start(), match.end()
+        if match.end() == index:
+            break
+    return index, index  # a cluster starts at ``index`` after all
+
+
+def _units(text: str) -> int:
+    """UTF-16 code units of ``text``."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split(body: str, limit: int = 160) -> list[str]:
@@ -247,37 +397,3 @@ def _word_break(
             return cut
         index -= 1
     return hard
-
-
-def _pack(body: str, encoding: Encoding, units: int, capacity: int) -> tuple[list[str], int]:
-    """Pack clusters greedily into segments of ``capacity`` units: texts, and the last fill."""
-    gsm = encoding == GSM7
-    clusters = _clusters(body, gsm)
-    if units == len(clusters) == len(body):  # one unit per code point, one code point per cluster
-        parts = [body[i : i + capacity] for i in range(0, len(body), capacity)]
-        return parts, len(parts[-1])
-    parts = []
-    start = pos = fill = 0
-    for cluster in clusters:
-        if len(cluster) == 1:
-            cost = _GSM_COST[cluster] if gsm else (1 if cluster < "\U00010000" else 2)
-        elif gsm:
-            cost = sum(_GSM_COST[ch] for ch in cluster)
-        else:
-            cost = len(cluster.encode("utf-16-le", "surrogatepass")) // 2
-        if cost <= capacity:
-            if fill + cost > capacity:
-                parts.append(body[start:pos])
-                start, fill = pos, 0
-            fill += cost
-            pos += len(cluster)
-            continue
-        for ch in cluster:  # a cluster larger than a segment: cut between code points
-            cost = _GSM_COST[ch] if gsm else (1 if ch < "\U00010000" else 2)
-            if fill + cost > capacity:
-                parts.append(body[start:pos])
-                start, fill = pos, 0
-            fill += cost
-            pos += 1
-    parts.append(body[start:])
-    return parts, fill

@@ -1,9 +1,12 @@
-"""compat.segments: committed vectors, properties against an independent reference, refusals."""
+"""compat.segments: hand-worked vectors, the reference calculator's answers on a boundary-heavy
+corpus (with the differences we keep on purpose), properties against a model of the calculator,
+refusals."""
 
 from __future__ import annotations
 
 import json
 import math
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import regex
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from compat import segments
 from compat.errors import InvalidParameter
 from compat.segments import (
     GSM7_BASIC,
@@ -28,7 +32,27 @@ def _body(parts: list[list[Any]]) -> str:
     return "".join(text * repeat for text, repeat in parts)
 
 
-# --- an independent reference --------------------------------------------------------------------
+REFERENCE = json.loads(
+    (Path(__file__).parent / "vectors" / "reference-segments.json").read_text("utf-8")
+)["vectors"]
+
+# Vectors on which we differ from the reference calculator on purpose (docs/segments.md, "Where we
+# differ"). Each reason is checked to hold, and each listed vector to really differ.
+OVERSIZED = (
+    "a cluster of more than 67 units: the reference puts it whole into one segment larger than a "
+    "PDU (after an empty first segment when it comes first); we cut it between code points"
+)
+OVERFULL = (
+    "the reference's header reflow moves the first segment's tail and the next cluster into a "
+    "second segment of more than 67 units; we never fill a segment past 67"
+)
+ALLOWED_DIFFERENCES = {
+    "marks-0033": OVERFULL, "marks-0039": OVERFULL,
+    **dict.fromkeys([f"marks-{n:04d}" for n in (*range(43, 48), *range(49, 72))], OVERSIZED),
+}  # fmt: skip
+
+
+# --- an independent model of the reference calculator ---------------------------------------------
 # GSM 03.38 as septet values: the index in this string is the septet (0x1B, the escape, is no
 # character); the extension table maps to the septet that follows the escape.
 REF_BASIC = (
@@ -39,6 +63,7 @@ REF_EXTENSION = {
     "\f": 0x0A, "^": 0x14, "{": 0x28, "}": 0x29, "\\": 0x2F,
     "[": 0x3C, "~": 0x3D, "]": 0x3E, "|": 0x40, "€": 0x65,
 }  # fmt: skip
+PDU_BITS, HEADER_BITS = 1120, 48  # 140 octets; a 6-octet concatenation header
 
 
 def ref_septets(text: str) -> list[int] | None:
@@ -54,31 +79,55 @@ def ref_septets(text: str) -> list[int] | None:
     return out
 
 
-def ref_analyze(body: str) -> tuple[str, int, list[str]]:
-    """Encoding, units and segment texts, by building segments as lists of clusters."""
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def unicode10_clusters(body: str) -> list[str]:
+    """Unicode 10 clusters with CR LF apart: the compiled patterns, which the generator checks
+    against the reference's grapheme splitter exhaustively over short sequences."""
+    return list(segments._CLUSTER_RARE.findall(body))
+
+
+def reference_model(body: str) -> list[str]:
+    """Segment texts as the calculator builds them: characters go into 1,120-bit segments; when one
+    does not fit, a new segment opens with a 48-bit header, and the first time that happens the
+    first segment gets its header too, handing the characters that no longer fit to the new one."""
     gsm = ref_septets(body) is not None
+    chars = list(body) if gsm else unicode10_clusters(body)
 
-    def cost(text: str) -> int:
-        if gsm:
-            return len(ref_septets(text) or [])
-        return len(text.encode("utf-16-le")) // 2
+    def bits(text: str) -> int:
+        return 7 * len(ref_septets(text) or []) if gsm else 16 * utf16(text)
 
-    single, multi = (160, 153) if gsm else (70, 67)
-    units = cost(body)
-    if units <= single:
-        return ("GSM-7" if gsm else "UCS-2"), units, [body]
-    items: list[str] = []
-    for cluster in regex.findall(r"\X", body):
-        items.extend(cluster if cost(cluster) > multi else [cluster])
-    segments: list[list[str]] = [[]]
-    for item in items:
-        if sum(cost(i) for i in segments[-1]) + cost(item) > multi:
-            segments.append([])
-        segments[-1].append(item)
-    return ("GSM-7" if gsm else "UCS-2"), units, ["".join(s) for s in segments]
+    segs: list[list[str]] = [[]]
+    used = 0  # bits in the last segment, its header included
+    for ch in chars:
+        size = bits(ch)
+        if PDU_BITS - used < size:
+            handed: list[str] = []
+            if len(segs) == 1:  # the first segment gets its header now, and gives back its tail
+                first = segs[0]
+                kept = sum(map(bits, first)) + HEADER_BITS
+                while kept > PDU_BITS:
+                    handed.insert(0, first.pop())
+                    kept -= bits(handed[0])
+            segs.append(handed)
+            used = HEADER_BITS + sum(map(bits, handed))
+        segs[-1].append(ch)
+        used += size
+    return ["".join(seg) for seg in segs]
+
+
+def sendable(body: str, parts: list[str]) -> bool:
+    """Every segment holds some text and fits its PDU."""
+    gsm = ref_septets(body) is not None
+    cap = (160 if gsm else 70) if len(parts) == 1 else (153 if gsm else 67)
+    cost = [len(ref_septets(p) or []) if gsm else utf16(p) for p in parts]
+    return len(parts) == 1 or all(0 < c <= cap for c in cost)
 
 
 def cluster_bounds(body: str) -> set[int]:
+    """Current-Unicode cluster boundaries (``split`` keeps these)."""
     ends = {0}
     for match in regex.finditer(r"\X", body):
         ends.add(match.end())
@@ -90,6 +139,9 @@ FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 ATOMS = [
     "a", "b", " ", "\n", "\r", "\r\n", "{", "€", "\f", "é", "Ç", "ç", "`", "ж", "😀", FAMILY,
     "🇺🇸", "\U0001f1fa", "👍🏽", "\u0301", "e\u0301", "\u200d", "\xa0", "\t", "\x00",
+    "❤️\u200d🔥", "🧑\u200d🤝\u200d🧑", "🫰🏽", "क्ष", "ශ්\u200dරී", "\u0600", "한",
+    "\u1100\u1161\u11a8", "👍\ufe0f🏽", "\ufe0f", "🏴\U000e0067\U000e0062\U000e007f", "𝐀",
+    "a" + "\u0301" * 70,
 ]  # fmt: skip
 GSM_ALPHABET = sorted(GSM7_BASIC | GSM7_EXTENSION)
 
@@ -179,13 +231,90 @@ def test_gsm_tables() -> None:
     assert not {"`", "\x1b", "ç", "\t", "\u2126"} & GSM7_BASIC
 
 
+# --- the reference calculator's answers --------------------------------------------------------
+def _disagrees(vector: dict[str, Any]) -> bool:
+    info = analyze(vector["body"])
+    return (info.encoding, [len(p) for p in info.parts]) != (vector["encoding"], vector["parts"])
+
+
+def test_reference_vectors_agree() -> None:
+    """Encoding, segment count and segment texts as the calculator's, on every vector not listed."""
+    assert len(REFERENCE) > 3000
+    wrong = [v["id"] for v in REFERENCE if v["id"] not in ALLOWED_DIFFERENCES and _disagrees(v)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("ident", sorted(ALLOWED_DIFFERENCES))
+def test_allowed_differences_hold(ident: str) -> None:
+    """Each listed vector really differs, for the listed reason, and our answer can be sent."""
+    (vector,) = [v for v in REFERENCE if v["id"] == ident]
+    body, theirs = vector["body"], vector["parts"]
+    assert _disagrees(vector)
+    texts, start = [], 0
+    for length in theirs:
+        texts.append(body[start : start + length])
+        start += length
+    assert not sendable(body, texts)  # the reference built a segment no PDU can carry
+    oversized = any(utf16(c) > 67 for c in unicode10_clusters(body))
+    assert oversized == (ALLOWED_DIFFERENCES[ident] == OVERSIZED)
+    assert texts == reference_model(body)  # the model explains the reference here too
+    assert sendable(body, list(analyze(body).parts))
+
+
+def test_reference_vectors_cover_the_families() -> None:
+    families = {v["id"].rsplit("-", 1)[0] for v in REFERENCE}
+    assert {
+        "gsm-ext",
+        "crlf",
+        "ucs2",
+        "emoji-old",
+        "emoji-new",
+        "indic",
+        "flags",
+        "marks",
+    } <= families
+    assert {v["encoding"] for v in REFERENCE} == {"GSM-7", "UCS-2"}
+
+
+def test_reference_model_reproduces_the_vectors() -> None:
+    """The model used by the properties below gives the calculator's answer on every vector."""
+    for vector in REFERENCE:
+        lengths = [len(p) for p in reference_model(vector["body"])]
+        assert lengths == vector["parts"], vector["id"]
+
+
 # --- properties: analyze -------------------------------------------------------------------------
 @given(bodies)
-def test_analyze_matches_reference(body: str) -> None:
+def test_analyze_matches_reference_model(body: str) -> None:
     info = analyze(body)
-    encoding, units, parts = ref_analyze(body)
-    assert (info.encoding, info.units, list(info.parts)) == (encoding, units, parts)
-    assert info.segments == len(parts)
+    parts = reference_model(body)
+    assert info.encoding == ("GSM-7" if ref_septets(body) is not None else "UCS-2")
+    if sendable(body, parts):  # where the calculator's answer can be sent, ours is the same
+        assert list(info.parts) == parts
+    else:  # only a cluster of 33 units or more makes the calculator build an unsendable segment
+        assert any(utf16(c) >= 33 for c in unicode10_clusters(body))
+        assert sendable(body, list(info.parts))
+    assert info.segments == len(info.parts)
+
+
+@given(bodies)
+def test_sure_cluster_starts_are_boundaries(body: str) -> None:
+    """Where ``_CLUSTER_START`` matches, a Unicode 10 cluster starts: segments may be cut there
+    without looking further back."""
+    bounds = set(accumulate(map(len, unicode10_clusters(body)), initial=0))
+    for index in range(len(body)):
+        if segments._CLUSTER_START_RARE.match(body, index):
+            assert index in bounds
+
+
+@given(bodies)
+def test_emoji_plane_patterns_match_the_full_ones(body: str) -> None:
+    """Without astral code points outside the emoji plane, the lighter patterns do the same."""
+    assume(segments._RARE_ASTRAL.search(body) is None)
+    assert segments._CLUSTER.findall(body) == unicode10_clusters(body)
+    for index in range(len(body) + 1):
+        fast = segments._CLUSTER_START.match(body, index)
+        assert bool(fast) == bool(segments._CLUSTER_START_RARE.match(body, index))
 
 
 @given(gsm_bodies)
@@ -227,11 +356,15 @@ def test_segments_are_packed(body: str) -> None:
     costs = [unit_of(p) for p in info.parts]
     assert all(0 < c <= info.per_segment for c in costs) or body == ""
     assert info.remaining == info.per_segment - costs[-1]
-    clusters = regex.findall(r"\X", body)
+    clusters = unicode10_clusters(body)
+    cuts = {sum(len(p) for p in info.parts[:i]) for i in range(info.segments + 1)}
+    bounds = set(accumulate(map(len, clusters), initial=0))
     if all(unit_of(c) <= info.per_segment for c in clusters):
-        bounds = cluster_bounds(body)
-        ends = {sum(len(p) for p in info.parts[:i]) for i in range(info.segments + 1)}
-        assert ends <= bounds
+        assert cuts <= bounds  # characters (Unicode 10 clusters, CR and LF apart) are never cut
+    for cut in cuts - bounds:  # only a cluster larger than a segment is cut, never a code point
+        start = max(b for b in bounds if b < cut)
+        end = min(b for b in bounds if b > cut)
+        assert unit_of(body[start:end]) > info.per_segment
 
 
 # --- properties: split ---------------------------------------------------------------------------
