@@ -74,8 +74,8 @@ class Scheduler:
         self._mode = Mode(value)
         now = self.clock.now()
         with self.store.lock:
-            for record in self.store.records():
-                if record.pending and record.message.status != Status.SCHEDULED:
+            for record in self.store.under_way():
+                if record.message.status != Status.SCHEDULED:
                     rescheduled = self.reschedule(record, now)
                     if rescheduled.due_at != record.due_at:
                         self.store.replace(rescheduled)
@@ -163,7 +163,7 @@ class Scheduler:
     # -- steps a test takes -----------------------------------------------------------------------
 
     def _targets(self, sid: str | None) -> list[str]:
-        return [sid] if sid is not None else [r.sid for r in self.store.records() if r.pending]
+        return [sid] if sid is not None else [r.sid for r in self.store.under_way()]
 
     def advance(self, sid: str | None = None) -> list[Message]:
         """Take the next planned step of message ``sid`` (or of every message with one pending),

@@ -265,8 +265,9 @@ class Service:
 
     def page(self, account_sid: str, query: ListQuery, *, dialect: Backend) -> MessagePage:
         """The page of ``account_sid``'s messages ``query`` asks for, with ``dialect``'s paging."""
-        found = listing.ordered(self.store.records(account_sid), query)
-        window, total = listing.page_slice(found, query)
+        rules = getattr(dialect, "rules", None)
+        exact = bool(getattr(rules, "counted_pages", True))  # else a total only says "more"
+        window, total = self.store.page(account_sid, query, exact=exact)
         return dialect.make_page(
             account_sid,
             query,

@@ -1,15 +1,18 @@
-"""The emulator's state: accounts, API keys, phone numbers and messages, optionally kept in SQLite.
+"""The emulator's state: accounts, API keys, phone numbers and messages, in memory or in SQLite.
 
 Rules this module keeps:
 
 * One store for every dialect. Records hold :class:`~compat.model.Message` values; rendering them is
   the backends' job, never the store's.
+* Messages live in one place: in memory (:mod:`.memory`, indexed for paging), or with ``db`` in the
+  SQLite file only (:mod:`.database`), never copied into memory. Accounts, keys and numbers are few:
+  they are kept in memory too, and written through.
 * Thread-safe: every method takes the store's re-entrant lock; callers that need several steps to be
   atomic hold :attr:`Store.lock` themselves.
 * Nothing accepted is lost or duplicated: with a database, a change is committed before the method
   returns, and memory changes only after the commit succeeded. SIDs come from a persisted counter,
   so a restarted emulator never reuses one.
-* Secrets (auth tokens, API-key secrets) are excluded from every ``repr``.
+* A page (:meth:`Store.page`) costs the same whatever the store holds (:mod:`.listing`).
 * Watchers (:meth:`Store.watch`) are told each message change after it was applied, under the lock,
   in order (:mod:`.events`).
 """
@@ -18,15 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import attrs
 
+from compat.emulator import listing
+from compat.emulator.database import Database, Statements
 from compat.emulator.events import (
     CLEARED,
     CREATED,
@@ -36,141 +38,30 @@ from compat.emulator.events import (
     MessageEvent,
     Watchers,
 )
-from compat.model import Message
+from compat.emulator.memory import MemoryMessages
+from compat.emulator.records import (
+    Account,
+    ApiKey,
+    PhoneNumber,
+    Record,
+    message_from_dict,
+    message_to_dict,
+)
+from compat.model import ListQuery
 
-__all__ = ["Account", "ApiKey", "PhoneNumber", "Record", "Store"]
-
-
-@attrs.frozen
-class Account:
-    """An account the emulator knows. ``own_numbers_only``: ``From`` must be one of its numbers."""
-
-    sid: str
-    auth_token: str = attrs.field(repr=False)
-    friendly_name: str = "Test account"
-    own_numbers_only: bool = False
-
-
-@attrs.frozen
-class ApiKey:
-    """An API key (``SK...``) that authenticates as its account."""
-
-    sid: str
-    secret: str = attrs.field(repr=False)
-    account_sid: str
-
-
-@attrs.frozen
-class PhoneNumber:
-    """A number an account owns, and where its incoming messages go.
-
-    ``api_version`` picks the webhook's parameter set and the TwiML verb read from the reply
-    (``"2008-08-01"``: ``<Sms>``; ``"2010-04-01"``: ``<Message>``).
-    """
-
-    number: str
-    account_sid: str
-    sms_url: str | None = None
-    sms_method: str = "POST"
-    api_version: str = "2010-04-01"
-
-
-@attrs.frozen
-class Record:
-    """A stored message and its lifecycle state.
-
-    ``pending`` are the statuses still to come; ``due_at`` is when the next one happens (``None``:
-    only when a test steps it). ``outcome_code`` is the error code given on reaching ``failed`` or
-    ``undelivered``. ``dialect`` is the backend that created the message.
-    """
-
-    message: Message
-    seq: int
-    dialect: str
-    status_callback: str | None = None
-    pending: tuple[str, ...] = ()
-    due_at: dt.datetime | None = None
-    outcome_code: int | None = None
-
-    @property
-    def sid(self) -> str:
-        return self.message.sid
-
-    @property
-    def account_sid(self) -> str:
-        return self.message.account_sid
-
-
-# -- serialization -------------------------------------------------------------------------------
-
-
-def _encode_value(value: object) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, str):
-        return str(value)  # plain str, also for Status / Direction members
-    return value
-
-
-def message_to_dict(message: Message) -> dict[str, Any]:
-    """A JSON-ready dict of every field of ``message`` (dates ISO 8601, price as a string)."""
-    return {f.name: _encode_value(getattr(message, f.name)) for f in attrs.fields(Message)}
-
-
-def message_from_dict(data: dict[str, Any]) -> Message:
-    values = dict(data)
-    for name in ("date_created", "date_updated", "date_sent"):
-        if values.get(name) is not None:
-            values[name] = dt.datetime.fromisoformat(values[name])
-    values["media_urls"] = tuple(values.get("media_urls") or ())
-    return Message(**values)
-
-
-def _record_to_json(record: Record) -> str:
-    return json.dumps(
-        {
-            "message": message_to_dict(record.message),
-            "seq": record.seq,
-            "dialect": record.dialect,
-            "status_callback": record.status_callback,
-            "pending": list(record.pending),
-            "due_at": record.due_at.isoformat() if record.due_at else None,
-            "outcome_code": record.outcome_code,
-        },
-        separators=(",", ":"),
-    )
-
-
-def _record_from_json(text: str) -> Record:
-    data = json.loads(text)
-    return Record(
-        message=message_from_dict(data["message"]),
-        seq=data["seq"],
-        dialect=data["dialect"],
-        status_callback=data["status_callback"],
-        pending=tuple(data["pending"]),
-        due_at=dt.datetime.fromisoformat(data["due_at"]) if data["due_at"] else None,
-        outcome_code=data["outcome_code"],
-    )
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS accounts (sid TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS api_keys (sid TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS numbers (number TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-    sid TEXT PRIMARY KEY, account_sid TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL
-);
-"""
+__all__ = [
+    "Account",
+    "ApiKey",
+    "PhoneNumber",
+    "Record",
+    "Store",
+    "message_from_dict",
+    "message_to_dict",
+]
 
 
 class Store:
-    """Accounts, keys, numbers and message records; in memory, or also in a SQLite file (``db``)."""
+    """Accounts, keys, numbers and message records; in memory, or in a SQLite file (``db``)."""
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.lock = threading.RLock()
@@ -178,10 +69,9 @@ class Store:
         self._accounts: dict[str, Account] = {}
         self._keys: dict[str, ApiKey] = {}
         self._numbers: dict[str, PhoneNumber] = {}
-        self._records: dict[str, Record] = {}
-        self._due: dict[str, dt.datetime] = {}
         self._counter = 0
-        self._conn: sqlite3.Connection | None = None
+        self._db: Database | None = None
+        self._memory = MemoryMessages()
         self._watchers = Watchers(self.lock)
         if self.path is not None:
             self._open(self.path)
@@ -189,52 +79,30 @@ class Store:
     # -- persistence ------------------------------------------------------------------------------
 
     def _open(self, path: Path) -> None:
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(_SCHEMA)
-        self._conn = conn
-        row = conn.execute("SELECT value FROM meta WHERE key='counter'").fetchone()
-        self._counter = int(row[0]) if row else 0
-        for (data,) in conn.execute("SELECT data FROM accounts"):
-            account = Account(**json.loads(data))
+        database = Database(path)
+        self._db = database
+        self._counter = database.counter()
+        for data in database.table("accounts"):
+            account = Account(**data)
             self._accounts[account.sid] = account
-        for (data,) in conn.execute("SELECT data FROM api_keys"):
-            key = ApiKey(**json.loads(data))
+        for data in database.table("api_keys"):
+            key = ApiKey(**data)
             self._keys[key.sid] = key
-        for (data,) in conn.execute("SELECT data FROM numbers"):
-            number = PhoneNumber(**json.loads(data))
+        for data in database.table("numbers"):
+            number = PhoneNumber(**data)
             self._numbers[number.number] = number
-        for (data,) in conn.execute("SELECT data FROM messages ORDER BY seq"):
-            record = _record_from_json(data)
-            self._remember(record)
 
-    def _remember(self, record: Record) -> None:
-        self._records[record.sid] = record
-        if record.due_at is None:
-            self._due.pop(record.sid, None)
-        else:
-            self._due[record.sid] = record.due_at
-
-    def _write(self, statements: Callable[[], list[tuple[str, tuple[Any, ...]]]]) -> None:
+    def _write(self, statements: Callable[[], Statements]) -> None:
         """Run the statements ``statements()`` gives in one transaction (not called in memory)."""
-        conn = self._conn
-        if conn is None:
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, args in statements():
-                conn.execute(sql, args)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        if self._db is not None:
+            self._db.write(statements)
 
     def close(self) -> None:
         with self.lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+                self._memory = MemoryMessages()
 
     # -- counter ----------------------------------------------------------------------------------
 
@@ -295,84 +163,109 @@ class Store:
     def add(self, record: Record) -> None:
         """Store a new record; a SID already present is refused with ``KeyError``."""
         with self.lock:
-            if record.sid in self._records:
+            if self.get(record.sid) is not None:
                 raise KeyError(f"message {record.sid} already exists")
             counter = max(self._counter, record.seq)
-            self._write(lambda: [
-                (
-                    "INSERT INTO messages VALUES (?, ?, ?, ?)",
-                    (record.sid, record.account_sid, record.seq, _record_to_json(record)),
-                ),
-                ("INSERT OR REPLACE INTO meta (key, value) VALUES ('counter', ?)", (str(counter),)),
-            ])
-            self._remember(record)
+            if self._db is not None:
+                self._db.write(lambda: Database.insert(record, counter))
+            else:
+                self._memory.add(record)
             self._counter = counter
             self._tell(CREATED, record)
 
     def replace(self, record: Record) -> None:
         """Overwrite the stored record with the same SID (it must exist)."""
         with self.lock:
-            if record.sid not in self._records:
+            if self.get(record.sid) is None:
                 raise KeyError(f"message {record.sid} does not exist")
-            self._write(lambda: [(
-                "UPDATE messages SET data = ? WHERE sid = ?",
-                (_record_to_json(record), record.sid),
-            )])
-            self._remember(record)
+            if self._db is not None:
+                self._db.write(lambda: Database.update(record))
+            else:
+                self._memory.replace(record)
             self._tell(UPDATED, record)
 
     def get(self, sid: str, account_sid: str | None = None) -> Record | None:
         """The record for ``sid``; with ``account_sid``, only if it belongs to that account."""
-        record = self._records.get(sid)
+        if self._db is not None:
+            with self.lock:
+                record = self._db.get(sid) if self._db is not None else None
+        else:
+            record = self._memory.get(sid)
         if record is None or (account_sid is not None and record.account_sid != account_sid):
             return None
         return record
 
     def delete(self, sid: str) -> Record | None:
         with self.lock:
-            record = self._records.get(sid)
+            record = self.get(sid)
             if record is None:
                 return None
-            self._write(lambda: [("DELETE FROM messages WHERE sid = ?", (sid,))])
-            del self._records[sid]
-            self._due.pop(sid, None)
+            if self._db is not None:
+                self._db.write(lambda: [("DELETE FROM messages WHERE sid = ?", (sid,))])
+            else:
+                self._memory.delete(sid)
             self._tell(DELETED, record)
             return record
 
     def records(self, account_sid: str | None = None) -> list[Record]:
-        """Records in creation order, all accounts or one."""
+        """Records in creation order, all accounts or one (every record: a test's view)."""
         with self.lock:
-            return [r for r in self._records.values() if account_sid in (None, r.account_sid)]
+            if self._db is not None:
+                return self._db.records(account_sid)
+            found = self._memory.records.values()
+            return [r for r in found if account_sid in (None, r.account_sid)]
+
+    def under_way(self) -> list[Record]:
+        """Records with lifecycle steps still to come, in creation order."""
+        with self.lock:
+            if self._db is not None:
+                return self._db.under_way()
+            return [r for r in self._memory.records.values() if r.pending]
+
+    def page(
+        self, account_sid: str, query: ListQuery, *, exact: bool = True
+    ) -> tuple[tuple[Record, ...], int]:
+        """The records on the page ``query`` asks for, and the total to page by
+        (:func:`.listing.paginate`; ``exact=False`` when only a next page matters)."""
+        with self.lock:
+            source = self._db if self._db is not None else self._memory
+            return listing.paginate(source, account_sid, query, exact=exact)
 
     def due(self, now: dt.datetime) -> list[Record]:
         """Records whose next lifecycle step is due at or before ``now``, earliest first."""
         with self.lock:
-            found = [self._records[sid] for sid, when in self._due.items() if when <= now]
-        found.sort(key=lambda r: (r.due_at or now, r.seq))
-        return found
+            if self._db is not None:
+                return self._db.due(now)
+            return self._memory.due(now)
 
     def has_due(self) -> bool:
         """Whether any record has a lifecycle step waiting for a time."""
-        return bool(self._due)
+        if self._db is not None:
+            with self.lock:
+                return self._db is not None and self._db.has_due()
+        return self._memory.has_due()
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records())
 
     def __len__(self) -> int:
-        return len(self._records)
+        if self._db is not None:
+            with self.lock:
+                return self._db.count_all() if self._db is not None else 0
+        return len(self._memory)
 
     def clear(self) -> None:
         """Forget everything, in memory and in the database."""
         with self.lock:
             self._write(lambda: [
                 ("DELETE FROM messages", ()),
+                ("DELETE FROM counts", ()),
                 ("DELETE FROM accounts", ()),
                 ("DELETE FROM api_keys", ()),
                 ("DELETE FROM numbers", ()),
                 ("DELETE FROM meta", ()),
             ])
-            self._records.clear()
-            self._due.clear()
+            self._memory.clear()
             self._accounts.clear()
             self._keys.clear()
             self._numbers.clear()
@@ -383,7 +276,7 @@ class Store:
         """Tell ``listener`` each change to the messages (:mod:`.events`); with ``replay``, first a
         ``created`` event per stored message. Returns a function that stops it."""
         with self.lock:
-            records = list(self._records.values()) if replay else []
+            records = self.records() if replay else []
             events = (MessageEvent(CREATED, r.message, r.dialect) for r in records)
             return self._watchers.add(listener, events)
 
@@ -392,4 +285,5 @@ class Store:
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path else "memory"
-        return f"<Store {where}: {len(self._accounts)} accounts, {len(self._records)} messages>"
+        return f"<Store {where}: {len(self._accounts)} accounts, {len(self)} messages>"
+
