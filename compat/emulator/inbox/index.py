@@ -2,9 +2,12 @@
 
 Rules this module keeps:
 
-* It learns only through the host's ``watch`` (:class:`~.host.InboxHost`; replaying what is
-  stored when it starts), so it never copies the store per request: paging the unfiltered
-  conversation list costs one page.
+* It learns only through the host's ``watch`` (:class:`~.host.InboxHost`), so it never copies
+  the store per request: paging the unfiltered conversation list costs one page. It watches from
+  the moment it is made, but reads the messages stored before then only on first use (a
+  backfill, merged behind what it saw since): serving an emulator whose store is a database of a
+  million messages never waits for them. A message stored before and changed before that first
+  use has its history inferred, not observed.
 * A conversation is the pair of numbers a message went between, per account (``From`` or, without
   one, the Messaging Service SID). Conversations are ordered by their newest message.
 * A status history is what was observed, in order, each entry stamped with the message's
@@ -151,7 +154,34 @@ class Index:
         self._entries: dict[str, Entry] = {}
         self._threads: dict[str, OrderedDict[ConversationKey, Conversation]] = {}
         self._last_inbound: dict[tuple[str, str], str] = {}
-        self._stop: Callable[[], None] | None = emulator.watch(self._on_event, replay=True)
+        self._backlog = True
+        with emulator.store.lock:
+            self._mark = emulator.store.next_seq()  # stored before the index: seq below this
+            self._stop: Callable[[], None] | None = emulator.watch(self._on_event)
+
+    def _backfill(self) -> None:
+        """Add the messages stored before the index was made, behind those seen since (once)."""
+        if not self._backlog:
+            return
+        store = self._emulator.store
+        with store.lock, self._lock:
+            if not self._backlog:
+                return
+            self._backlog = False
+            seen, self._threads = self._threads, {}
+            seen_inbound, self._last_inbound = self._last_inbound, {}
+            for record in store.records():
+                if record.seq < self._mark and record.sid not in self._entries:
+                    self._created(record.message, record.dialect)
+            for account, threads in seen.items():
+                mine = self._threads.setdefault(account, OrderedDict())
+                for key, conversation in threads.items():
+                    older = mine.get(key)
+                    if older is not None:
+                        conversation.sids[:0] = older.sids
+                    mine[key] = conversation
+                    mine.move_to_end(key)
+            self._last_inbound.update(seen_inbound)
 
     def close(self) -> None:
         """Stop watching the emulator."""
@@ -166,6 +196,7 @@ class Index:
             self.version += 1
             message = event.message
             if event.kind == CLEARED:
+                self._backlog = False
                 self._entries.clear()
                 self._threads.clear()
                 self._last_inbound.clear()
@@ -214,6 +245,7 @@ class Index:
     # -- reading ----------------------------------------------------------------------------------
 
     def entry(self, sid: str) -> Entry | None:
+        self._backfill()
         with self._lock:
             found = self._entries.get(sid)
             if found is None:
@@ -222,11 +254,13 @@ class Index:
 
     def count(self, account_sid: str) -> int:
         """How many conversations the account has."""
+        self._backfill()
         with self._lock:
             return len(self._threads.get(account_sid, ()))
 
     def page(self, account_sid: str, start: int, stop: int) -> list[Conversation]:
         """Conversations ``start`` to ``stop`` of the account, newest first (copies)."""
+        self._backfill()
         with self._lock:
             found = reversed(self._threads.get(account_sid, _NONE).values())
             return [Conversation(c.key, list(c.sids)) for c in itertools.islice(found, start, stop)]
@@ -235,11 +269,13 @@ class Index:
         """Every conversation of the account, newest first, for a scan. These are the live
         objects (copying 100,000 of them costs more than the scan): read them, never change them,
         and :meth:`conversation` the ones kept."""
+        self._backfill()
         with self._lock:
             found = list(reversed(self._threads.get(account_sid, _NONE).values()))
         return iter(found)
 
     def conversation(self, account_sid: str, key: ConversationKey) -> Conversation | None:
+        self._backfill()
         with self._lock:
             found = self._threads.get(account_sid, _NONE).get(key)
             return Conversation(key, list(found.sids)) if found is not None else None
