@@ -5,9 +5,9 @@ Public names are re-exported here; submodules hold the details.
 
 from __future__ import annotations
 
-from compat._http import RetryPolicy
+import typing as _typing
+
 from compat._version import __version__
-from compat.client import AsyncClient, Client
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -69,3 +69,32 @@ __all__ = [
     "UnsupportedOperation",
     "__version__",
 ]
+
+
+if _typing.TYPE_CHECKING:
+    from compat._http import RetryPolicy
+    from compat.client import AsyncClient, Client
+
+
+_LAZY = ("AsyncClient", "Client", "RetryPolicy")
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """The clients and their retry policy, imported on first use: they need httpx, which the
+    served emulator and the CLI's quick commands start faster without."""
+    if name in ("Client", "AsyncClient"):
+        from compat import client
+
+        value = getattr(client, name)
+    elif name == "RetryPolicy":
+        from compat import _http
+
+        value = _http.RetryPolicy
+    else:
+        raise AttributeError(f"module 'compat' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

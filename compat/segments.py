@@ -48,11 +48,11 @@ Both functions raise :class:`~compat.errors.InvalidParameter` for a body that is
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
-import regex  # type: ignore[import-untyped,unused-ignore]
 
 from compat import _unicode10
 from compat.errors import InvalidParameter
@@ -109,7 +109,18 @@ _EXTENSION_CHARS: Final = tuple(sorted(GSM7_EXTENSION))
 _ESCAPE: Final = "\x1b"  # never in a GSM-7 body: it stands for the escape septet below
 _ASTRAL: Final = re.compile("[\U00010000-\U0010ffff]")
 _HIGH_SURROGATE: Final = bytes(range(0xD8, 0xDC))  # high bytes of a UTF-16 high surrogate
-_GRAPHEME: Final = regex.compile(r"\X")
+
+
+@functools.cache
+def _grapheme() -> Any:
+    """``regex``'s ``\\X`` (current Unicode clusters), imported on first need: only
+    :func:`split` of a body beyond ASCII and GSM-7 uses it, and importing ``regex`` costs a served
+    emulator's start-up about 0.05 s."""
+    import regex  # type: ignore[import-untyped,unused-ignore]
+
+    return regex.compile(r"\X")
+
+
 _CRLF_OR_CHAR: Final = re.compile(r"\r\n|.", re.DOTALL)
 # Whitespace that must not become a line break: no-break space, figure space, narrow no-break space.
 _NO_BREAK: Final = frozenset("\u00a0\u2007\u202f")
@@ -168,8 +179,13 @@ def _patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _RARE_ASTRAL: Final = re.compile("[\U00010000-\U0001efff\U00020000-\U0010ffff]")
-_CLUSTER, _CLUSTER_START = _patterns(rare=False)
-_CLUSTER_RARE, _CLUSTER_START_RARE = _patterns(rare=True)
+
+
+@functools.cache
+def _cluster_patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:func:`_patterns`, compiled on first need (only a UCS-2 body over one segment needs them;
+    compiling both pairs costs about 0.15 s, which every process would otherwise pay at import)."""
+    return _patterns(rare)
 
 
 @attrs.frozen(kw_only=True)
@@ -256,9 +272,7 @@ def _analyze_ucs2(body: str) -> SegmentInfo:
     units = size if data is None else len(data) // 2
     if units <= UCS2_SINGLE:
         return _info(UCS2, body, units, [body], units, non_gsm)
-    cluster, starts = _CLUSTER, _CLUSTER_START
-    if _RARE_ASTRAL.search(body) is not None:
-        cluster, starts = _CLUSTER_RARE, _CLUSTER_START_RARE
+    cluster, starts = _cluster_patterns(_RARE_ASTRAL.search(body) is not None)
     parts = []
     start = done = known = reach = 0  # code points, units packed; a cluster known to start, end
     while units - done > UCS2_MULTI:
@@ -362,7 +376,7 @@ def _clusters(body: str, gsm: bool) -> str | list[str]:
     """
     if gsm or body.isascii():
         return _CRLF_OR_CHAR.findall(body) if "\r\n" in body else body
-    clusters: list[str] = _GRAPHEME.findall(body)
+    clusters: list[str] = _grapheme().findall(body)
     return clusters
 
 

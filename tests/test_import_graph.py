@@ -49,6 +49,14 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     },
     ("compat.cli", "compat.proxy.command"): "the CLI starts fast; only proxy needs the proxy "
     "and httpx's async client",
+    ("compat", "compat.client"): "serving starts faster: the clients need httpx, the server not",
+    ("compat", "compat._http"): "serving starts faster: the retry policy's module needs httpx",
+    ("compat.emulator.core", "compat.client"): "serving starts faster: only emulator.client() "
+    "needs the client (and httpx)",
+    ("compat.emulator.core", "compat.emulator.transport"): "serving starts faster: only the "
+    "in-process transports are httpx transports",
+    ("compat.segments", "regex"): "serving starts faster: only split() of a body beyond GSM-7 "
+    "and ASCII needs a current-Unicode grapheme pass",
     ("compat.proxy.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.testing.golden", "jsonschema"): "an optional dependency (the [test] extra)",
     ("compat.testing.golden", "referencing"): "an optional dependency (the [test] extra)",

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compat.backends.base import Backend
-from compat.client import AsyncClient, Client
 from compat.emulator.accounts import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from compat.emulator.api import Api
 from compat.emulator.asgi import EmulatorApp
@@ -35,12 +34,14 @@ from compat.emulator.inbound import Inbound, receive
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
 from compat.emulator.service import Service
 from compat.emulator.store import Account, ApiKey, PhoneNumber, Record, Store
-from compat.emulator.transport import AsyncEmulatorTransport, EmulatorTransport
 from compat.model import Direction, Message, Status
 from compat.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:
     import httpx
+
+    from compat.client import AsyncClient, Client
+    from compat.emulator.transport import AsyncEmulatorTransport, EmulatorTransport
 
 __all__ = [
     "EMBEDDED_BASE_URL",
@@ -328,10 +329,14 @@ class Emulator:
 
     def transport(self) -> EmulatorTransport:
         """An :class:`httpx.BaseTransport` answering from this emulator."""
+        from compat.emulator.transport import EmulatorTransport
+
         return EmulatorTransport(self)
 
     def async_transport(self) -> AsyncEmulatorTransport:
         """An :class:`httpx.AsyncBaseTransport` answering from this emulator."""
+        from compat.emulator.transport import AsyncEmulatorTransport
+
         return AsyncEmulatorTransport(self)
 
     def asgi_app(self) -> Callable[..., Any]:
@@ -340,6 +345,8 @@ class Emulator:
 
     def client(self, backend: str = "2010-04-01", *, account: Account | None = None) -> Client:
         """A :class:`compat.client.Client` bound to this emulator in-process."""
+        from compat.client import Client
+
         chosen = account or self.account
         return Client(
             chosen.sid,
@@ -353,6 +360,8 @@ class Emulator:
         self, backend: str = "2010-04-01", *, account: Account | None = None
     ) -> AsyncClient:
         """A :class:`compat.client.AsyncClient` bound to this emulator in-process."""
+        from compat.client import AsyncClient
+
         chosen = account or self.account
         return AsyncClient(
             chosen.sid,
