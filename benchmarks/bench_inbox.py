@@ -3,7 +3,8 @@
 Two shapes of store, each of 100,000 messages: 1,000 conversations of 100 messages, and 100,000
 conversations of one message. For each, measured in one run against a served emulator:
 
-* the index's start-up: replaying the stored messages when the server starts;
+* the index's start-up: reading the stored messages on the inbox's first request (serving itself
+  does not wait for it);
 * the page's requests over one keep-alive httpx client, as the page makes them on opening (the
   HTML, its script and styles, the header state, the first page of conversations, the newest page
   of the first conversation), against the floor of one ``/__admin/health`` round trip;
@@ -114,8 +115,11 @@ def run(count: int, conversations: int, rounds: int) -> None:
         print(f"  filling the store          {time.perf_counter() - start:8.2f} s")
         start = time.perf_counter()
         with serve_in_thread(emulator) as server:
-            print(f"  serving, index replayed    {time.perf_counter() - start:8.2f} s")
+            print(f"  serving                    {time.perf_counter() - start:8.2f} s")
             with httpx.Client(base_url=server.url) as client:
+                start = time.perf_counter()
+                client.get("/__inbox/api/conversations").raise_for_status()
+                print(f"  first inbox request, index {time.perf_counter() - start:8.2f} s")
                 floor = median_ms(lambda: client.get("/__admin/health"), rounds)
                 page = median_ms(lambda: open_page(client), rounds)
                 listed = median_ms(lambda: client.get("/__inbox/api/conversations"), rounds)

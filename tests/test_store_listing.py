@@ -198,4 +198,8 @@ def test_a_store_lists_each_account_apart_and_counts_every_message(
     store.delete(items[0].sid)
     assert len(store) == 9
     assert store.page(ACCOUNTS[0], ListQuery())[1] == 4
+    with pytest.raises(KeyError, match="already exists"):
+        store.add(_record(3, (ACCOUNTS[0], NUMBERS[0], None, BASE, None)))
+    assert len(store) == 9
+    assert store.next_seq() == 11
     store.close()

@@ -157,12 +157,17 @@ class Database:
 
     # -- message rows -----------------------------------------------------------------------------
 
-    @staticmethod
-    def insert(record: Record, counter: int) -> Statements:
-        return [
+    def add(self, record: Record, counter: int) -> None:
+        """Insert ``record`` and the counter; a SID already stored is a ``KeyError`` (the primary
+        key refuses it: no lookup first)."""
+        statements = [
             (INSERT, row(record)),
             ("INSERT OR REPLACE INTO meta (key, value) VALUES ('counter', ?)", (str(counter),)),
         ]
+        try:
+            self.write(lambda: statements)
+        except sqlite3.IntegrityError:
+            raise KeyError(f"message {record.sid} already exists") from None
 
     @staticmethod
     def update(record: Record) -> Statements:

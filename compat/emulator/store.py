@@ -163,11 +163,11 @@ class Store:
     def add(self, record: Record) -> None:
         """Store a new record; a SID already present is refused with ``KeyError``."""
         with self.lock:
-            if self.get(record.sid) is not None:
-                raise KeyError(f"message {record.sid} already exists")
             counter = max(self._counter, record.seq)
             if self._db is not None:
-                self._db.write(lambda: Database.insert(record, counter))
+                self._db.add(record, counter)
+            elif record.sid in self._memory.records:
+                raise KeyError(f"message {record.sid} already exists")
             else:
                 self._memory.add(record)
             self._counter = counter
