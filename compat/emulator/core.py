@@ -330,13 +330,11 @@ class Emulator:
     def transport(self) -> EmulatorTransport:
         """An :class:`httpx.BaseTransport` answering from this emulator."""
         from compat.emulator.transport import EmulatorTransport
-
         return EmulatorTransport(self)
 
     def async_transport(self) -> AsyncEmulatorTransport:
         """An :class:`httpx.AsyncBaseTransport` answering from this emulator."""
         from compat.emulator.transport import AsyncEmulatorTransport
-
         return AsyncEmulatorTransport(self)
 
     def asgi_app(self) -> Callable[..., Any]:
@@ -346,7 +344,6 @@ class Emulator:
     def client(self, backend: str = "2010-04-01", *, account: Account | None = None) -> Client:
         """A :class:`compat.client.Client` bound to this emulator in-process."""
         from compat.client import Client
-
         chosen = account or self.account
         return Client(
             chosen.sid,
@@ -361,7 +358,6 @@ class Emulator:
     ) -> AsyncClient:
         """A :class:`compat.client.AsyncClient` bound to this emulator in-process."""
         from compat.client import AsyncClient
-
         chosen = account or self.account
         return AsyncClient(
             chosen.sid,
