@@ -222,7 +222,32 @@ def run(args: argparse.Namespace) -> dict[str, dict[int, dict[str, float]]]:
     served = [start_to_first_answer() for _ in range(5)]
     print(f"serve start-up to first answer, in memory: median {statistics.median(served):.0f} ms "
           f"(of 5: {', '.join(f'{s:.0f}' for s in served)})")
+    floors = (("python -c pass", "pass"), ("python -c 'import uvicorn'", "import uvicorn"))
+    for name, code in floors:
+        floor = statistics.median(process_ms(code) for _ in range(5))
+        print(f"floor, {name}: median {floor:.0f} ms")
+    summary(results)
     return results
+
+
+def process_ms(code: str) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return (time.perf_counter() - began) * 1e3
+
+
+def summary(results: dict[str, dict[int, dict[str, float]]]) -> None:
+    """One line per figure: its value at every size, and the largest size's against 10,000 messages
+    (by then every page asked for is full but To's: recipients have one or two messages)."""
+    print("== summary (ms by stored messages; last: largest / 10,000) ==")
+    for kind, by_size in results.items():
+        sizes = sorted(by_size)
+        print(f"  {kind:<7} {'figure':<10}" + "".join(f"{size:>10,}" for size in sizes))
+        for key in by_size[sizes[0]]:
+            values = "".join(f"{by_size[size][key]:>10.2f}" for size in sizes)
+            base = by_size.get(10_000, by_size[sizes[-1]])[key]
+            ratio = by_size[sizes[-1]][key] / base
+            print(f"  {kind:<7} {key:<10}{values}   x{ratio:.2f}")
 
 
 def report(kind: str, count: int, figures: dict[str, float]) -> None:
