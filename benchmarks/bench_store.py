@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
 import shutil
 import statistics
 import subprocess
@@ -159,11 +160,14 @@ def _query(count: int) -> ListQuery:
     return ListQuery(page_size=50, page=max(count // 100, 0) if count else 0)
 
 
-def start_to_first_answer(*extra: str) -> float:
+def start_to_first_answer(*extra: str, source: str | None = None) -> float:
+    """Milliseconds from starting ``twilio-compat serve`` (of the package in ``source``, a folder
+    holding another version's ``compat/``, if given) to its first answered list request."""
+    env = dict(os.environ, PYTHONPATH=source) if source else None
     began = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "compat", "serve", "--port", "0", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=source, env=env,
     )
     try:
         assert process.stdout is not None
@@ -285,6 +289,14 @@ def chart(results: dict[str, dict[int, dict[str, float]]], path: str) -> None:
     print(f"chart written to {path}")
 
 
+def compare_startup(source: str, rounds: int = 3) -> None:
+    """Served start-up of this tree and of ``source``, interleaved, five starts each per round."""
+    for _ in range(rounds):
+        other = statistics.median(start_to_first_answer(source=source) for _ in range(5))
+        this = statistics.median(start_to_first_answer() for _ in range(5))
+        print(f"serve start-up, median of 5: this tree {this:.0f} ms, {source} {other:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="0 and 10k only, no 1M database")
@@ -292,7 +304,13 @@ def main() -> None:
     parser.add_argument("--memory-million", action="store_true", help="also 1M in memory")
     parser.add_argument("--cache", default=None, help="keep built databases in this folder")
     parser.add_argument("--chart", default=None, metavar="PATH", help="write a PNG chart")
+    parser.add_argument("--startup-against", default=None, metavar="DIR",
+                        help="only compare serve start-up with the compat/ package in DIR "
+                        "(e.g. git archive main compat | tar -x -C DIR)")
     args = parser.parse_args()
+    if args.startup_against:
+        compare_startup(args.startup_against)
+        return
     results = run(args)
     if args.chart:
         chart(results, args.chart)
