@@ -5,15 +5,17 @@ Rules this module keeps:
 * Responses are ``<TwilioResponse>`` documents (the rules' content type, UTF-8, an XML
   declaration, no indentation) holding one message element (the rules' ``message_name``), one
   page element (``list_name``, its paging facts as attributes named by ``page_fields``; a fact
-  that is ``None`` is left out) or one ``<RestException>``. Message elements hold the rules'
-  ``fields`` in their order; an empty or null value is a self-closing element (``<DateSent/>``).
+  that is ``None`` is left out, or written empty when the rules say ``page_blanks``) or one
+  ``<RestException>``. Message elements hold the rules' ``fields`` in their order; an empty or
+  null value is a self-closing element (``<DateSent/>``).
 * Characters XML 1.0 cannot carry are written as U+FFFD; a carriage return is written ``&#13;`` so
   it survives the parser's line-end normalisation.
 * Reading is strict: documents come from :func:`compat._xml.parse_xml` (no DTDs, no entities, size
   and depth limits); an unknown or repeated element or attribute, a missing Sid, AccountSid or
   Status, a mistyped value or a document of another kind raises
   :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and
-  ``readable_fields``. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
+  ``readable_fields``; a ``subresources`` field (``<SubresourceUris>``, links derived from the
+  SIDs) is checked for shape (text-only children) and otherwise ignored. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
   ``None``. A dialect whose documents carry no ``api_version`` reads its own.
 """
 
@@ -33,7 +35,7 @@ from compat.backends.flags import FLAG_WORDS, direction_from_flags, flags_from_d
 from compat.backends.form_backend import FormBackend
 from compat.backends.forms import finite_decimal
 from compat.backends.numbers import read_number, write_number
-from compat.backends.rules import DialectRules, Field
+from compat.backends.rules import DERIVED, DialectRules, Field
 from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
 from compat.model import Direction, Message, MessagePage, Status
 from compat.wire import WireResponse
@@ -139,10 +141,11 @@ class XmlBackend(FormBackend):
                 f"a {self.name} page needs total and num_pages; build it with make_page()",
                 parameter="total",
             )
+        blanks = self.rules.page_blanks
         attributes = "".join(
-            f' {wire}="{escape(str(value)).replace(chr(34), "&quot;")}"'
+            f' {wire}="{escape("" if value is None else str(value)).replace(chr(34), "&quot;")}"'
             for wire, model in self._page_attributes.items()
-            if (value := getattr(page, model)) is not None
+            if (value := getattr(page, model)) is not None or blanks
         )
         head = f"<{self.rules.list_name}{attributes}"
         if not page.items:
@@ -224,6 +227,8 @@ class XmlBackend(FormBackend):
 
         if field.model == "body":
             return body
+        if kind in DERIVED:
+            return text
         readers: dict[str, Reader] = {
             "text": text, "uri": text, "number": number, "date": date, "status": status,
             "direction": direction, "flags": flags, "price": price, "count": count,
@@ -256,6 +261,9 @@ class XmlBackend(FormBackend):
                 raise self._fail(f"<{name}> holds {what} element <{tag}>")
             seen.add(str(tag))
             model, read = known
+            if self._kinds[str(tag)] in DERIVED:
+                self._check_links(child)
+                continue
             if self._kinds[str(tag)] == "flags":
                 flags = child  # read last: a Direction element, when present, says more
                 continue
@@ -274,6 +282,13 @@ class XmlBackend(FormBackend):
             return Message(**values)
         except InvalidParameter as exc:
             raise self._fail(f"<{name}> {exc}") from None
+
+    def _check_links(self, element: etree._Element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or len(child):
+                raise self._fail(f"<{element.tag}> may hold only text elements")
+        if not _is_blank(element.text):
+            raise self._fail(f"<{element.tag}> holds text outside its elements")
 
     def _wires(self, models: tuple[str, ...]) -> list[tuple[str, str]]:
         by_model = {model: wire for wire, (model, _) in self._readers.items()}
