@@ -14,7 +14,8 @@ Rules this module keeps:
   and depth limits); an unknown or repeated element or attribute, a missing Sid, AccountSid or
   Status, a mistyped value or a document of another kind raises
   :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and
-  ``readable_fields``; a ``subresources`` field (``<SubresourceUris>``, links derived from the
+  ``readable_fields``; text is kept as written (dates, statuses, prices and URIs lose outer
+  whitespace); a ``subresources`` field (``<SubresourceUris>``, links derived from the
   SIDs) is checked for shape (text-only children) and otherwise ignored. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
   ``None``. A dialect whose documents carry no ``api_version`` reads its own.
 """
@@ -181,7 +182,11 @@ class XmlBackend(FormBackend):
 
         def text(element: etree._Element) -> Any:
             value = element.text
-            return (value.strip() or None) if value else None
+            return None if _is_blank(value) else value
+
+        def word(element: etree._Element) -> Any:
+            value = element.text
+            return None if _is_blank(value) else value.strip()  # type: ignore[union-attr]
 
         def body(element: etree._Element) -> Any:
             return element.text or ""
@@ -190,7 +195,7 @@ class XmlBackend(FormBackend):
             return read_number(element.text, style)
 
         def date(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             if value is None:
                 return None
             try:
@@ -199,11 +204,11 @@ class XmlBackend(FormBackend):
                 raise self._fail(f"<{tag}> is not an RFC 2822 date: {element.text!r}") from None
 
         def status(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             return None if value is None else (_STATUSES.get(value) or Status(value))
 
         def direction(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             return None if value is None else (_DIRECTIONS.get(value) or Direction(value))
 
         def flags(element: etree._Element) -> Any:
@@ -214,7 +219,7 @@ class XmlBackend(FormBackend):
             return direction_from_flags(self._int_text(element.text, f"<{tag}>"))
 
         def price(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             if value is None:
                 return None
             number = finite_decimal(value)
@@ -230,7 +235,7 @@ class XmlBackend(FormBackend):
         if kind in DERIVED:
             return text
         readers: dict[str, Reader] = {
-            "text": text, "uri": text, "number": number, "date": date, "status": status,
+            "text": text, "uri": word, "number": number, "date": date, "status": status,
             "direction": direction, "flags": flags, "price": price, "count": count,
             "int": count,
         }
