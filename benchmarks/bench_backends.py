@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from compat.backends._common import parse_rfc2822, read_national_number
 from lxml import etree
 
 from compat._xml import parse_xml
-from compat.backends._common import parse_rfc2822, read_national_number
 from compat.backends.v2008 import Backend2008
 from compat.backends.v2010 import Backend2010
 from compat.model import Direction, ListQuery, Message, MessagePage, Status

@@ -5,7 +5,8 @@ credentials, no network, deterministic test account) with the compat client, pri
 message's SID and exits 0; it never waits on anything outside the process. ``serve`` runs the
 emulator over HTTP with uvicorn, printing the base URL and the test account's credentials first
 (``serve --cassette PATH`` serves a recorded cassette instead; ``check DIR`` checks a folder of
-golden cases; both live in :mod:`compat.testing.commands`).
+golden cases; both live in :mod:`compat.testing.commands`; ``convert`` and ``validate`` live in
+:mod:`compat.convert.commands`).
 Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request), never a
 traceback.
 """
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from compat._version import __version__
+from compat.convert import commands as convert_commands
 from compat.errors import ApiError, CompatError
 
 __all__ = ["main"]
@@ -65,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check a directory of golden cases: each parses, renders back, validates"
     )
     check.add_argument("root", help="a folder of <dialect>/*.json golden cases")
+    convert_commands.add_commands(commands)
     return parser
 
 
@@ -138,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )):
         arguments = ["send", *arguments]
     args = parser.parse_args(arguments)
+    if args.command in convert_commands.COMMANDS:
+        return convert_commands.run(args)
     try:
         if args.command == "serve" and args.cassette:
             from compat.testing.commands import serve_cassette_command

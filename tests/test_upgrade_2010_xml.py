@@ -76,7 +76,8 @@ def _scenario(http: httpx.Client, account: str) -> None:
     pages = list(new.pages(2))
     assert [p.tag for p in pages] == ["SMSMessages"] * 3
     assert [len(p) for p in pages] == [2, 2, 1]
-    assert pages[0].get("total") == "5" and pages[0].get("previouspageuri") == ""
+    assert pages[0].get("total") == "5"
+    assert pages[0].get("previouspageuri") == ""
     assert pages[-1].get("nextpageuri") == ""
     assert "/2010-04-01/" in (pages[0].get("nextpageuri") or "")
     # Errors: validation, not found and method not allowed, all <RestException>.
@@ -91,13 +92,16 @@ def _scenario(http: httpx.Client, account: str) -> None:
     assert ET.fromstring(response.content)[0].findtext("Code") == "20004"
     # Paths no dialect serves answer a 404 in the representation asked for.
     response = http.get(f"/2010-04-01/Accounts/{account}/Calls")
-    assert response.status_code == 404 and response.content.startswith(b"<?xml")
+    assert response.status_code == 404
+    assert response.content.startswith(b"<?xml")
     response = http.get(f"/2010-04-01/Accounts/{account}/Calls.json")
-    assert response.status_code == 404 and response.json()["code"] == 20404
+    assert response.status_code == 404
+    assert response.json()["code"] == 20404
     # The /Messages resource speaks XML too, and .json is still JSON.
     response = http.get(f"/2010-04-01/Accounts/{account}/Messages", params={"PageSize": 50})
     listing = ET.fromstring(response.content)[0]
-    assert listing.tag == "Messages" and len(listing) == 5
+    assert listing.tag == "Messages"
+    assert len(listing) == 5
     assert listing[0].tag == "Message"
     response = http.get(f"/2010-04-01/Accounts/{account}/Messages/{sid}.json")
     assert response.json()["sid"] == sid

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from compat._xml import parse_xml
 from compat.backends import get
-from compat.wire import WireResponse
 from compat.errors import HostileDocument, MalformedDocument, ResponseError
+from compat.wire import WireResponse
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -13,11 +13,11 @@ Rules this module keeps:
 * Reading is strict: documents come from :func:`compat._xml.parse_xml` (no DTDs, no entities, size
   and depth limits); an unknown or repeated element or attribute, a missing Sid, AccountSid or
   Status, a mistyped value or a document of another kind raises
-  :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and
-  ``readable_fields``; text is kept as written (dates, statuses, prices and URIs lose outer
-  whitespace); a ``subresources`` field (``<SubresourceUris>``, links derived from the
-  SIDs) is checked for shape (text-only children) and otherwise ignored. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
-  ``None``. A dialect whose documents carry no ``api_version`` reads its own.
+  :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and ``readable_fields``;
+  text is kept as written (dates, statuses, prices and URIs lose outer whitespace); a
+  ``subresources`` field (``<SubresourceUris>``, links derived from the SIDs) is checked for shape
+  (text-only children) and otherwise ignored. An absent ``Body`` is ``None``, an empty one ``""``;
+  other blank text is ``None``. A dialect whose documents carry no ``api_version`` reads its own.
 """
 
 from __future__ import annotations

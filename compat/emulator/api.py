@@ -3,9 +3,9 @@
 Rules this module keeps:
 
 * A request is offered to each registered backend's ``parse_request``; the first that claims it owns
-  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: the
-  fallback dialect's 404 (``not_found``, in the representation the path's suffix asks for), and the request is recorded in the service's
-  ``unrouted``.
+  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: the fallback
+  dialect's 404 (``not_found``, in the representation the path's suffix asks for), and the request
+  is recorded in the service's ``unrouted``.
 * Authentication comes before validation (:mod:`.auth`); missing or wrong credentials, or an
   account other than the one in the path, get 401 / 20003 with a ``WWW-Authenticate`` header. An
   account only ever sees its own messages (the dialect's 404 for anyone else's SID).

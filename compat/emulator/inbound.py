@@ -8,8 +8,9 @@ Rules this module keeps:
 * The webhook gets the parameter set of the number's API version (:mod:`compat.webhooks`), signed
   with the account's token, by the number's method (GET or POST).
 * The reply is read by its content: TwiML (``<Sms>`` for a 2008 number; ``<Message>`` or the
-  ``<Sms>`` 2010 TwiML kept for a 2010 one; and ``<Redirect>``), or ``text/plain``, whose text is sent back as one message. An empty
-  reply sends nothing. Relative URLs resolve against the document that held them.
+  ``<Sms>`` 2010 TwiML kept for a 2010 one; and ``<Redirect>``), or ``text/plain``, whose text is
+  sent back as one message. An empty reply sends nothing. Relative URLs resolve against the document
+  that held them.
 * Each message verb becomes an ``outbound-reply`` message: ``to`` defaults to the sender and
   ``from`` to the receiving number. An ``<Sms action>`` (2008, or the ``<Sms>`` 2010 kept) gets
   ``SmsSid`` and ``SmsStatus`` (``sending``, or ``invalid`` when the verb could not be sent) and
