@@ -112,11 +112,12 @@ def _page_for(target: Backend, page: MessagePage) -> MessagePage:
 
 
 def _account_of(page: MessagePage) -> str:
-    for message in page.items:
-        return message.account_sid
+    """The account the page's own links name, else its first message's."""
     for uri in (page.uri, page.first_page_uri):
         if uri and "/Accounts/" in uri:
             return uri.split("/Accounts/", 1)[1].split("/", 1)[0]
+    for message in page.items:
+        return message.account_sid
     return "AC" + "0" * 32
 
 
@@ -136,7 +137,7 @@ def _query_of(target: FormBackend, page: MessagePage) -> ListQuery:
     found = getattr(probe, "query", None)
     if not isinstance(found, ListQuery):
         return ListQuery()
-    return attrs.evolve(found, page=None, page_size=None, page_token=None)
+    return attrs.evolve(found, page=None, page_size=None)
 
 
 def _webhook(data: bytes, kind: str, version: str) -> bytes:
