@@ -45,8 +45,10 @@ def _messages(dialect: str) -> st.SearchStrategy[Message]:
     return ms.messages(xml_safe=dialect in XML_DIALECTS, known_directions=True)
 
 
-@pytest.mark.parametrize(("json_dialect", "xml_dialect"),
-                         [("2010-04-01", "2010-04-01-xml"), ("2010-04-01-sms", "2010-04-01-sms-xml")])
+@pytest.mark.parametrize(
+    ("json_dialect", "xml_dialect"),
+    [("2010-04-01", "2010-04-01-xml"), ("2010-04-01-sms", "2010-04-01-sms-xml")],
+)
 def test_json_and_xml_twins_convert_losslessly(json_dialect: str, xml_dialect: str) -> None:
     json_backend, xml_backend = get(json_dialect), get(xml_dialect)
 
