@@ -14,7 +14,7 @@ Rules this module keeps:
   and depth limits); an unknown or repeated element or attribute, a missing Sid, AccountSid or
   Status, a mistyped value or a document of another kind raises
   :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and ``readable_fields``;
-  text is kept as written (dates, statuses, prices and URIs lose outer whitespace); a
+  prose (``ErrorMessage``) is kept as written, other values lose outer whitespace; a
   ``subresources`` field (``<SubresourceUris>``, links derived from the SIDs) is checked for shape
   (text-only children) and otherwise ignored. An absent ``Body`` is ``None``, an empty one ``""``;
   other blank text is ``None``. A dialect whose documents carry no ``api_version`` reads its own.
@@ -50,6 +50,7 @@ _STATUSES: Final = Status._value2member_map_
 _DIRECTIONS: Final = Direction._value2member_map_
 _REQUIRED: Final = ("sid", "account_sid", "status")
 _ERROR_ELEMENTS: Final = frozenset({"Status", "Message", "Code", "MoreInfo"})
+_FREE_TEXT: Final = frozenset({"error_message"})  # prose, kept as written; identifiers are stripped
 _PAGE_COUNTS: Final = frozenset({"page", "page_size", "start", "end", "total", "num_pages"})
 
 
@@ -180,13 +181,15 @@ class XmlBackend(FormBackend):
     def _reader(self, field: Field) -> Reader:
         tag, kind, style = field.wire, field.kind, self.rules.number_style
 
-        def text(element: etree._Element) -> Any:
-            value = element.text
-            return None if _is_blank(value) else value
-
         def word(element: etree._Element) -> Any:
             value = element.text
             return None if _is_blank(value) else value.strip()  # type: ignore[union-attr]
+
+        def verbatim(element: etree._Element) -> Any:
+            value = element.text
+            return None if _is_blank(value) else value
+
+        text = verbatim if field.model in _FREE_TEXT else word
 
         def body(element: etree._Element) -> Any:
             return element.text or ""
