@@ -12,7 +12,7 @@ from compat import fixtures, twiml
 from compat._resources import data_root
 from compat.backends import get
 from compat.convert import Detected, convert_document, detect
-from compat.errors import CompatError, InvalidParameter, UnexpectedDocument
+from compat.errors import CompatError, InvalidParameter, MalformedDocument
 from compat.model import ListQuery, Message
 from compat.webhooks import incoming_message_params, status_callback_params
 from compat.wire import decode_form, encode_form
@@ -159,5 +159,7 @@ def test_any_bytes_convert_or_raise_a_compat_error(data: bytes) -> None:
 
 def test_a_given_source_overrides_detection() -> None:
     body = fixtures.load("2010-04-01-sms", "fetch").response.body
-    with pytest.raises(UnexpectedDocument):
+    with pytest.raises(MalformedDocument):  # read as XML, as told: JSON is not XML
         convert_document(body, to="2008-08-01", source="2010-04-01-xml")
+    assert convert_document(body, to="2010-04-01", source="2010-04-01-sms") == \
+        convert_document(body, to="2010-04-01")
