@@ -180,9 +180,9 @@ def convert_all(
 
 
 def _kind_of(reason: str) -> str:
-    """The reason class of a skip, for the summary (the error's name, or the reader's words)."""
-    head = reason.split(":", 1)[0]
-    return head if head and " " not in head else reason.split(":", 1)[0][:60]
+    """What a skip counts under in the summary: the text before its first colon (the error's
+    class name, or the reader's words such as ``cannot be read``), at most 60 characters."""
+    return reason.split(":", 1)[0][:60]
 
 
 def _write(doc: Document, data: bytes, out: Path | None, stdout: TextIO) -> None:
