@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from compat.backends._common import parse_rfc2822, read_national_number
 from lxml import etree
 
 from compat._xml import parse_xml
@@ -118,14 +117,6 @@ def main() -> None:
     print(f"decode 2008 page of {COUNT}: {decode * 1e3:7.2f} ms   "
           f"lxml floor {floor * 1e3:7.2f} ms   ratio {ratio:4.2f} (target <= 2.0)")
 
-    def cold() -> object:
-        parse_rfc2822.cache_clear()
-        read_national_number.cache_clear()
-        return old.parse_page(response)
-
-    cold_decode, _, cold_ratio = compare(cold, lambda: decode_floor(body), args.rounds)
-    print(f"  with the date and number caches cleared every round: {cold_decode * 1e3:7.2f} ms"
-          f"   ratio {cold_ratio:4.2f}")
     parse, raw, parse_ratio = compare(lambda: parse_xml(body, dialect="2008-08-01"),
                                       lambda: etree.fromstring(body), args.rounds)
     print(f"  of which the hardened parser: {parse * 1e3:7.2f} ms   "
