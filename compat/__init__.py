@@ -8,6 +8,7 @@ from __future__ import annotations
 from compat._http import RetryPolicy
 from compat._version import __version__
 from compat.client import AsyncClient, Client
+from compat.convert import convert_document, detect
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -68,4 +69,6 @@ __all__ = [
     "UnexpectedDocument",
     "UnsupportedOperation",
     "__version__",
+    "convert_document",
+    "detect",
 ]

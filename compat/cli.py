@@ -7,7 +7,8 @@ process. ``send --base-url URL`` sends through any API instead, with credentials
 environment (:mod:`compat.send_command` documents its output and exit codes). ``serve`` runs the
 emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the
 inbox page's address first (``serve --cassette PATH`` serves a recorded cassette instead;
-``check DIR`` checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
+``check DIR`` checks a folder of golden cases; both live in :mod:`compat.testing.commands`;
+``convert`` and ``validate`` live in :mod:`compat.convert.commands`).
 ``proxy`` runs the legacy proxy; its options and implementation live in
 :mod:`compat.proxy.command`.
 Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request; ``send``
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from compat._version import __version__
+from compat.convert import commands as convert_commands
 from compat.errors import ApiError, CompatError
 
 __all__ = ["main"]
@@ -81,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check a directory of golden cases: each parses, renders back, validates"
     )
     check.add_argument("root", help="a folder of <dialect>/*.json golden cases")
+    convert_commands.add_commands(commands)
     return parser
 
 
@@ -162,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return proxy_main(arguments[1:])
     args = parser.parse_args(arguments)
+    if args.command in convert_commands.COMMANDS:
+        return convert_commands.run(args)
     try:
         if args.command == "serve" and args.cassette:
             from compat.testing.commands import serve_cassette_command

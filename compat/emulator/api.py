@@ -3,9 +3,9 @@
 Rules this module keeps:
 
 * A request is offered to each registered backend's ``parse_request``; the first that claims it owns
-  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: the
-  fallback dialect's 404 (``not_found``), and the request is recorded in the service's
-  ``unrouted``.
+  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: the fallback
+  dialect's 404 (``not_found``, in the representation the path's suffix asks for), and the request
+  is recorded in the service's ``unrouted``.
 * Authentication comes before validation (:mod:`.auth`); missing or wrong credentials, or an
   account other than the one in the path, get 401 / 20003 with a ``WWW-Authenticate`` header. An
   account only ever sees its own messages (the dialect's 404 for anyone else's SID).
@@ -29,6 +29,7 @@ from compat.backends.base import (
     ServerCall,
     UpdateCall,
 )
+from compat.backends.form_backend import FormBackend
 from compat.emulator.callbacks import OutgoingRequest
 from compat.emulator.service import Service
 from compat.errors import ApiError, CompatError
@@ -48,12 +49,16 @@ class Api:
         self.service = service
 
     def fallback(self, path: str) -> Backend:
-        """The backend that answers for ``path`` when none claimed it: the first whose API version
-        starts the path, else the first of the newest API version."""
+        """The backend that answers for ``path`` when none claimed it: of those whose API version
+        starts the path, the first whose routes take the path's suffix (``.json`` JSON, none or
+        ``.xml`` XML), else the first; with none, the first of the newest API version."""
         served = self.service.backends
-        for backend in served:
-            if path.startswith(f"/{backend.api_version}/"):
+        same = [b for b in served if path.startswith(f"/{b.api_version}/")]
+        for backend in same:
+            if isinstance(backend, FormBackend) and backend.rules.routes.speaks(path):
                 return backend
+        if same:
+            return same[0]
         return max(served, key=lambda backend: backend.api_version)
 
     def dispatch(self, request: WireRequest, outbox: list[OutgoingRequest]) -> WireResponse:
