@@ -24,7 +24,6 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -39,6 +38,7 @@ from compat.backends.form_backend import FormBackend
 from compat.backends.forms import finite_decimal
 from compat.backends.numbers import read_number, write_number
 from compat.backends.rules import DERIVED, DialectRules, Field
+from compat.backends.xml_text import element, escape
 from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
 from compat.model import Direction, Message, MessagePage, Status
 from compat.wire import WireResponse
@@ -47,34 +47,12 @@ __all__ = ["XmlBackend"]
 
 _DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _XML_TYPES: Final = frozenset({"", "application/xml", "text/xml"})
-_ILLEGAL: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STATUSES: Final = Status._value2member_map_
 _DIRECTIONS: Final = Direction._value2member_map_
 _REQUIRED: Final = ("sid", "account_sid", "status")
 _ERROR_ELEMENTS: Final = frozenset({"Status", "Message", "Code", "MoreInfo"})
 _FREE_TEXT: Final = frozenset({"error_message"})  # prose, kept as written; identifiers are stripped
 _PAGE_COUNTS: Final = frozenset({"page", "page_size", "start", "end", "total", "num_pages"})
-
-
-def escape(text: str) -> str:
-    """``text`` as XML 1.0 element content (see the module rules)."""
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("\ufffd", text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
-
-
-def _element(name: str, text: str | None) -> str:
-    if not text:
-        return f"<{name}/>"
-    return f"<{name}>{escape(text)}</{name}>"
 
 
 def _is_blank(text: str | None) -> bool:
@@ -131,7 +109,7 @@ class XmlBackend(FormBackend):
     def message_xml(self, message: Message) -> str:
         """The message element this dialect writes."""
         name = self.rules.message_name
-        inner = "".join(_element(wire, write(message)) for wire, write in self._writers)
+        inner = "".join(element(wire, write(message)) for wire, write in self._writers)
         return f"<{name}>{inner}</{name}>"
 
     def _document(self, inner: str) -> bytes:
@@ -164,13 +142,13 @@ class XmlBackend(FormBackend):
     def render_error(self, error: ApiError) -> WireResponse:
         parts = [
             "<RestException>",
-            _element("Status", str(error.status)),
-            _element("Message", error.message),
+            element("Status", str(error.status)),
+            element("Message", error.message),
         ]
         if error.code is not None:
-            parts.append(_element("Code", str(error.code)))
+            parts.append(element("Code", str(error.code)))
         if error.more_info is not None:
-            parts.append(_element("MoreInfo", error.more_info))
+            parts.append(element("MoreInfo", error.more_info))
         parts.append("</RestException>")
         return WireResponse(error.status, self._headers, self._document("".join(parts)))
 
