@@ -3,8 +3,10 @@
 Rules this module keeps:
 
 * ``http`` scopes: the body is read up to :data:`MAX_BODY` bytes (more is a 413, in the dialect's
-  error format), then the emulator answers. API requests are answered on the event loop (they do no
-  I/O); the status callbacks they cause go to the emulator's background dispatcher, after the
+  error format), then the emulator answers. A request whose client went away before its body was
+  read whole (a body cut short, a connection the server's read deadline closed) is not acted on
+  and gets no answer: a truncated form never creates a message. API requests are answered on the
+  event loop (they do no I/O); the status callbacks they cause go to the emulator's background dispatcher, after the
   response. Admin requests may call webhooks, so they run on a worker thread.
 * ``lifespan`` scopes start the emulator's background work (the timed-mode ticker, the callback
   thread) and stop it at shutdown. Other scope types are refused.
@@ -120,7 +122,10 @@ class EmulatorApp(Generic[H]):
         emulator = self.emulator
         path: str = scope["path"]
         method: str = scope["method"]
-        body = await self._read_body(receive)
+        try:
+            body = await self._read_body(receive)
+        except _ClientGone:
+            return
         if body is None:
             error = _too_large(self.max_body)
             response = emulator.api.fallback(path).render_error(error)
@@ -144,7 +149,7 @@ class EmulatorApp(Generic[H]):
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise _ClientGone
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
@@ -153,6 +158,10 @@ class EmulatorApp(Generic[H]):
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its request's body was read whole."""
 
 
 def _too_large(limit: int) -> ApiError:
