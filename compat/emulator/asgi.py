@@ -6,8 +6,8 @@ Rules this module keeps:
   error format), then the emulator answers. A request whose client went away before its body was
   read whole (a body cut short, a connection the server's read deadline closed) is not acted on
   and gets no answer: a truncated form never creates a message. API requests are answered on the
-  event loop (they do no I/O); the status callbacks they cause go to the emulator's background dispatcher, after the
-  response. Admin requests may call webhooks, so they run on a worker thread.
+  event loop (they do no I/O); the status callbacks they cause go to the emulator's background
+  dispatcher, after the response. Admin requests may call webhooks, so they run on a worker thread.
 * ``lifespan`` scopes start the emulator's background work (the timed-mode ticker, the callback
   thread) and stop it at shutdown. Other scope types are refused.
 * With ``inbox`` (the default) and a host that is also an :class:`~.inbox.InboxHost` (as the
