@@ -69,6 +69,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     """A connection to ``path`` with the emulator's settings and schema, checked writable."""
     if path.is_dir():
         raise DatabaseUnusable(f"cannot use the database {path}: it is a directory")
+    _check_file(path)
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
@@ -88,3 +89,16 @@ def open_database(path: Path) -> sqlite3.Connection:
             conn.close()
         raise refusal(path, exc) from None
     return conn
+
+
+def _check_file(path: Path) -> None:
+    """Refuse an existing file this process cannot read, or cannot write, before SQLite tries."""
+    if not path.exists():
+        return
+    for mode, reason in (("rb", "it cannot be read"), ("r+b", "it is read-only")):
+        try:
+            with path.open(mode):
+                pass
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            raise DatabaseUnusable(f"cannot use the database {path}: {reason} ({why})") from None
