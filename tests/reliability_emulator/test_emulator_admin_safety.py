@@ -25,7 +25,8 @@ def test_an_api_key_made_over_http_authenticates(server: ServedEmulator[Emulator
     made = httpx.post(f"{server.url}/__admin/keys", json={})
     assert made.status_code == 200
     key = made.json()
-    assert key["sid"].startswith("SK") and key["account_sid"] == server.emulator.account.sid
+    assert key["sid"].startswith("SK")
+    assert key["account_sid"] == server.emulator.account.sid
     answer = httpx.post(f"{server.url}{LIST}", data={"To": JENNY, "From": ME, "Body": "by key"},
                         auth=(key["sid"], key["secret"]))
     assert answer.status_code == 201
@@ -63,7 +64,8 @@ def test_callbacks_show_urls_without_their_passwords(server: ServedEmulator[Emul
     assert shown.status_code == 200
     assert secret not in shown.text
     urls = [attempt["url"] for attempt in shown.json()["callbacks"]]
-    assert urls and all("alice:***@" in url for url in urls)
+    assert urls
+    assert all("alice:***@" in url for url in urls)
 
 
 def test_a_failed_callbacks_error_does_not_carry_the_password(
