@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +61,9 @@ from compat.wire import WireRequest, WireResponse, decode_form
 __all__ = ["handle_admin"]
 
 _JSON = (("Content-Type", "application/json"),)
+_MAX_ADVANCE = 100 * 365 * 86400  # a century of seconds: beyond it the date cannot be kept
+
+log = logging.getLogger("compat.emulator")
 
 
 class _Refused(Exception):
@@ -164,8 +169,12 @@ def handle_admin(service: Service, request: WireRequest) -> WireResponse:
         return _answer(200, handler(service, _input(request), parts))
     except _Refused as exc:
         return _answer(exc.status, {"error": exc.message})
-    except (CompatError, ValueError, KeyError) as exc:
+    except (CompatError, ValueError, KeyError, OverflowError) as exc:
         return _answer(400, {"error": f"{type(exc).__name__}: {exc}"})
+    except Exception as exc:  # a bug in the emulator: a 500, never a traceback out
+        log.exception("emulator error on %s %s", request.method, request.path)
+        service.errors.append(f"{request.method} {request.path}: {type(exc).__name__}: {exc}")
+        return _answer(500, {"error": "An internal error occurred in the emulator."})
 
 
 Handler = Callable[[Service, dict[str, Any], list[str]], dict[str, Any]]
@@ -233,7 +242,9 @@ def _clock_set(service: Service, data: dict[str, Any], parts: list[str]) -> dict
         try:
             seconds = float(data.get("advance", 1))
         except (TypeError, ValueError):
-            raise _Refused(400, f"'advance' must be seconds, got {data.get('advance')!r}") from None
+            seconds = math.nan
+        if not math.isfinite(seconds) or abs(seconds) > _MAX_ADVANCE:
+            raise _Refused(400, f"'advance' must be seconds, got {data.get('advance')!r}")
         clock.advance(seconds)
     return _clock_get(service, data, parts)
 
