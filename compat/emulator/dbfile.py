@@ -4,8 +4,9 @@ Rules this module keeps:
 
 * A file the emulator cannot use is refused with :class:`DatabaseUnusable` (a
   :class:`~compat.errors.ConfigurationError`), one line naming the path and the reason: not a
-  SQLite database or damaged, cannot be opened (no such directory, no permission), read-only
-  (the file or its directory), or locked by another process. No :mod:`sqlite3` exception escapes.
+  SQLite database or damaged, not a regular file (a directory, a FIFO), cannot be read or opened
+  (no such directory, no permission), read-only (the file or its directory), or locked by another
+  process. No :mod:`sqlite3` exception escapes.
 * The file is checked when it is opened, not at the first request: the schema is created and a
   row is written in one transaction, so a read-only or locked file fails at start-up.
 * One emulator per file: the connection holds the file exclusively (``locking_mode=EXCLUSIVE``,
@@ -95,6 +96,8 @@ def _check_file(path: Path) -> None:
     """Refuse an existing file this process cannot read, or cannot write, before SQLite tries."""
     if not path.exists():
         return
+    if not path.is_file():  # a FIFO or a device would block or mislead SQLite
+        raise DatabaseUnusable(f"cannot use the database {path}: it is not a regular file")
     for mode, reason in (("rb", "it cannot be read"), ("r+b", "it is read-only")):
         try:
             with path.open(mode):
