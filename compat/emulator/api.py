@@ -10,7 +10,7 @@ Rules this module keeps:
   account other than the one in the path, get 401 / 20003 with a ``WWW-Authenticate`` header. An
   account only ever sees its own messages (the dialect's 404 for anyone else's SID). A request to
   a message that does not exist is a 404 before its form is judged (an invalid update of an
-  unknown SID is a 404, not a 400).
+  unknown SID is a 404, not a 400); a method the resource lacks stays a 405.
 * Which error a library error raised while reading a request becomes, and what a 404 looks like,
   is the backend's to say (``error_for``, ``not_found``): this module never looks at field names,
   limits or codes. The operations themselves are the :class:`~.service.Service`'s.
@@ -85,7 +85,7 @@ class Api:
             response = owner.render_error(denied)
             return attrs.evolve(response, headers=(*response.headers, _CHALLENGE))
         if error is not None:
-            if self._names_a_missing_message(owner, request):
+            if error.status == 400 and self._names_a_missing_message(owner, request):
                 return owner.render_error(owner.not_found(request.path))
             return owner.render_error(error)
         assert call is not None

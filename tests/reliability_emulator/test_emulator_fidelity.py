@@ -207,3 +207,9 @@ def test_a_canceled_or_failed_message_can_be_deleted(manual: Emulator, http: htt
     manual.finish(failed)
     assert str(manual.message(failed).status) == "failed"
     assert http.delete(instance(failed)).status_code == 204
+
+
+def test_a_method_the_resource_lacks_stays_a_405_for_an_unknown_sid(http: httpx.Client) -> None:
+    answer = http.post(f"{V2008_LIST}/{MISSING}", data={"Body": "x"})
+    assert answer.status_code == 405
+    assert b"<Code>20004</Code>" in answer.content
