@@ -7,9 +7,10 @@ emulator over HTTP with uvicorn, printing the base URL, the test account's crede
 page's address first (``serve --cassette PATH`` serves a recorded cassette instead; ``check DIR``
 checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
 Errors are one line on stderr and a non-zero exit, never a traceback: 1 for a refused request
-(or any other failure), 2 for usage (including ``serve``'s bad ``--port`` or ``--read-timeout``),
-3 for a ``serve --db`` file that cannot be used (not a database, damaged, unreadable, read-only,
-locked), 4 for an address ``serve`` cannot listen on (in use, not allowed, not an address).
+(or any other failure), 2 for usage (including ``serve``'s bad ``--port``, ``--read-timeout`` or
+``--log-level``), 3 for a ``serve --db`` file that cannot be used (not a database, damaged,
+unreadable, read-only, locked), 4 for an address ``serve`` cannot listen on (in use, not allowed,
+not an address).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ DEFAULT_BODY = "Hello from twilio-compat"
 #: Exit statuses (see the module docstring and docs/emulator.md).
 EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_ADDRESS = 1, 2, 3, 4
 DEFAULT_READ_TIMEOUT = 10.0
+_LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -191,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             args.port = _port(args.port)
             args.read_timeout = _read_timeout(args.read_timeout)
+            if args.log_level.lower() not in _LOG_LEVELS:
+                raise _Failure(f"bad --log-level {args.log_level!r}: one of "
+                               f"{', '.join(_LOG_LEVELS)}", EXIT_USAGE)
         if args.command == "serve" and args.cassette:
             from compat.testing.commands import serve_cassette_command
 

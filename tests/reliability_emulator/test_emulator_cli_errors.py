@@ -147,6 +147,10 @@ def test_a_bad_port(port: str) -> None:
     one_line(done, EXIT_USAGE, "port")
 
 
+def test_a_bad_log_level() -> None:
+    one_line(serve("--log-level", "loud"), EXIT_USAGE, "--log-level")
+
+
 @pytest.mark.parametrize("seconds", ["0", "-3", "soon", "nan", "inf", "3601"])
 def test_a_bad_read_timeout(seconds: str) -> None:
     one_line(serve("--read-timeout", seconds), EXIT_USAGE, "--read-timeout")
