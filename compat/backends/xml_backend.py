@@ -371,10 +371,20 @@ class XmlBackend(FormBackend):
     # -- what a round trip keeps ---------------------------------------------------------------
 
     def restrict(self, message: Message) -> Message:
-        """As :meth:`FormBackend.restrict`; also, an absent body reads back as ``""`` and a
-        direction written as Flags reads back as the Flags say."""
+        """As :meth:`FormBackend.restrict`; also, an absent body reads back as ``""``, other text
+        reads back as the reader keeps it (blank text absent, identifiers without outer
+        whitespace), and a direction written as Flags reads back as the Flags say."""
         restricted = super().restrict(message)
         changes: dict[str, Any] = {}
+        for field in self.rules.fields:
+            value = getattr(restricted, field.model)
+            if field.kind != "text" or field.model == "body" or not isinstance(value, str):
+                continue
+            kept = None if _is_blank(value) else value
+            if kept is not None and field.model not in _FREE_TEXT:
+                kept = kept.strip()
+            if kept != value:
+                changes[field.model] = kept
         if "body" in self.rules.carried and restricted.body is None:
             changes["body"] = ""
         flagged = any(f.kind == "flags" for f in self.rules.fields)

@@ -8,7 +8,9 @@ Rules this module keeps:
   is recorded in the service's ``unrouted``.
 * Authentication comes before validation (:mod:`.auth`); missing or wrong credentials, or an
   account other than the one in the path, get 401 / 20003 with a ``WWW-Authenticate`` header. An
-  account only ever sees its own messages (the dialect's 404 for anyone else's SID).
+  account only ever sees its own messages (the dialect's 404 for anyone else's SID). A request to
+  a message that does not exist is a 404 before its form is judged (an invalid update of an
+  unknown SID is a 404, not a 400); a method the resource lacks stays a 405.
 * Which error a library error raised while reading a request becomes, and what a 404 looks like,
   is the backend's to say (``error_for``, ``not_found``): this module never looks at field names,
   limits or codes. The operations themselves are the :class:`~.service.Service`'s.
@@ -88,12 +90,23 @@ class Api:
             response = owner.render_error(denied)
             return attrs.evolve(response, headers=(*response.headers, _CHALLENGE))
         if error is not None:
+            if error.status == 400 and self._names_a_missing_message(owner, request):
+                return owner.render_error(owner.not_found(request.path))
             return owner.render_error(error)
         assert call is not None
         try:
             return self._execute(owner, call, request.path, outbox)
         except ApiError as exc:
             return owner.render_error(exc)
+
+    def _names_a_missing_message(self, backend: Backend, request: WireRequest) -> bool:
+        """Whether ``request`` is addressed to a message its account does not have: that is a 404
+        before anything in the request is judged (an update of an unknown SID)."""
+        try:
+            call = backend.parse_request(WireRequest("GET", request.path))
+        except CompatError:
+            return False
+        return isinstance(call, FetchCall) and self.service.fetch(*_key(call)) is None
 
     def _execute(
         self, backend: Backend, call: ServerCall, path: str, outbox: list[OutgoingRequest]

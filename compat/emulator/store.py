@@ -7,8 +7,9 @@ Rules this module keeps:
 * Thread-safe: every method takes the store's re-entrant lock; callers that need several steps to be
   atomic hold :attr:`Store.lock` themselves.
 * Nothing accepted is lost or duplicated: with a database, a change is committed before the method
-  returns, and memory changes only after the commit succeeded. SIDs come from a persisted counter,
-  so a restarted emulator never reuses one.
+  returns, and memory changes only after the commit succeeded. A file that cannot be used is
+  refused when the store is made (:mod:`.dbfile`), with a one-line ``ConfigurationError``. SIDs
+  come from a persisted counter, so a restarted emulator never reuses one.
 * Secrets (auth tokens, API-key secrets) are excluded from every ``repr``.
 * Watchers (:meth:`Store.watch`) are told each message change after it was applied, under the lock,
   in order (:mod:`.events`).
@@ -27,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from compat.emulator.dbfile import open_database, refusal
 from compat.emulator.events import (
     CLEARED,
     CREATED,
@@ -158,15 +160,6 @@ def _record_from_json(text: str) -> Record:
     )
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS accounts (sid TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS api_keys (sid TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS numbers (number TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-    sid TEXT PRIMARY KEY, account_sid TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL
-);
-"""
 
 
 class Store:
@@ -189,11 +182,16 @@ class Store:
     # -- persistence ------------------------------------------------------------------------------
 
     def _open(self, path: Path) -> None:
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(_SCHEMA)
+        conn = open_database(path)
+        try:
+            self._load(conn)
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            conn.close()
+            self._clear_memory()
+            raise refusal(path, exc) from None
         self._conn = conn
+
+    def _load(self, conn: sqlite3.Connection) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key='counter'").fetchone()
         self._counter = int(row[0]) if row else 0
         for (data,) in conn.execute("SELECT data FROM accounts"):
@@ -206,8 +204,7 @@ class Store:
             number = PhoneNumber(**json.loads(data))
             self._numbers[number.number] = number
         for (data,) in conn.execute("SELECT data FROM messages ORDER BY seq"):
-            record = _record_from_json(data)
-            self._remember(record)
+            self._remember(_record_from_json(data))
 
     def _remember(self, record: Record) -> None:
         self._records[record.sid] = record
@@ -371,13 +368,16 @@ class Store:
                 ("DELETE FROM numbers", ()),
                 ("DELETE FROM meta", ()),
             ])
-            self._records.clear()
-            self._due.clear()
-            self._accounts.clear()
-            self._keys.clear()
-            self._numbers.clear()
-            self._counter = 0
+            self._clear_memory()
             self._watchers.tell(CLEARED)
+
+    def _clear_memory(self) -> None:
+        self._records.clear()
+        self._due.clear()
+        self._accounts.clear()
+        self._keys.clear()
+        self._numbers.clear()
+        self._counter = 0
 
     def watch(self, listener: Listener, *, replay: bool = False) -> Callable[[], None]:
         """Tell ``listener`` each change to the messages (:mod:`.events`); with ``replay``, first a
