@@ -529,7 +529,10 @@ def test_normalize_is_idempotent(text: str, region: str) -> None:
     except InvalidPhoneNumber:
         return
     assert normalize(once, region) == once
-    assert normalize(once) == once  # canonical forms do not depend on the region
+    if classify(once, region) is not NumberKind.SHORT_CODE:
+        # canonical forms do not depend on the region, short codes aside: "010" is one in GB,
+        # and too short for a number in the US, where short codes have 5 or 6 digits
+        assert normalize(once) == once
 
 
 @given(st.one_of(nanp_variants().map(lambda case: case[1]), international()))

@@ -1,0 +1,298 @@
+"""The direct route of :func:`compat.phone.normalize`: E.164 from phonenumbers' own metadata,
+without calling ``phonenumbers.parse``.
+
+Rules this module keeps:
+
+- It gives exactly what :func:`compat.phone._normalize_slow` gives (the same E.164, or the same
+  refusal reason) or it gives nothing (``None``) and the slow path decides. It never guesses: any
+  input it has no rule for (letters, a ``:`` it does not know, an opaque channel ID, a national
+  prefix with no capture to transform) is handed over.
+- Numbers are read as ``phonenumbers.parse`` reads them, step by step, from the same metadata
+  (:mod:`compat._phone_metadata`, read once per region): a region's international prefix, then
+  its own country code at the start, then ``national_prefix_for_parsing`` and its transform rule,
+  kept only when the rest is still a viable national number of a usable length. Then the
+  project's structural rules, shared with the slow path (:func:`check_nanp`, possible lengths,
+  15 digits, no trunk prefix left).
+- Nothing is cached by input: per-region facts only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+import phonenumbers
+
+from compat._phone_metadata import (
+    COUNTRY_CODES,
+    NANP_REGIONS,
+    PARSE_REASONS,
+    Invalid,
+    Plan,
+    length_reason,
+    plan_for_code,
+    plan_for_region,
+)
+
+__all__ = [
+    "EDGE_CHARS",
+    "MAX_E164_DIGITS",
+    "MAX_LENGTH",
+    "PLUS",
+    "SEPARATORS",
+    "TRUNK_REASON",
+    "check_nanp",
+    "fast_normalize",
+]
+
+MAX_LENGTH: Final = 256
+MAX_E164_DIGITS: Final = 15
+_MAX_NSN: Final = 17  # phonenumbers' longest national significant number
+_MAX_PARSE: Final = 250  # phonenumbers' longest input string
+INVISIBLE: Final = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
+#: Every character ``str.strip`` and ``\s`` treat as space (none lies above U+3000), and the
+#: invisible format characters: what is stripped from a value's edges.
+EDGE_CHARS: Final = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace()) + INVISIBLE
+PLUS: Final = "+\uff0b"
+SEPARATORS: Final = frozenset(
+    "-.()/[]"  # ASCII
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # dashes and minus signs
+    "\uff0e\uff0f\uff08\uff09\uff3b\uff3d" + INVISIBLE  # fullwidth . / ( ) [ ]
+)
+TRUNK_REASON: Final = "a trunk prefix (like the 0 of 020) is left after the country code"
+
+_URI_SCHEMES: Final = frozenset({"tel:", "sms:"})
+_CHANNEL: Final = re.compile(r"([a-z][a-z0-9+.-]*):(.*)", re.DOTALL)
+_SEP_CLASS: Final = re.escape("".join(sorted(SEPARATORS)))
+#: A number as the slow path's ``_digits`` accepts it: separators, at most one plus before any
+#: digit, then digits (any script) and separators. ``\s`` and ``\d`` are ``str.isspace`` and
+#: ``str.isdecimal``.
+_NUMBER: Final = re.compile(rf"[\s{_SEP_CLASS}]*([{PLUS}])?[\d\s{_SEP_CLASS}]*")
+_NOT_DIGITS: Final = re.compile(r"\D+")
+
+_POSSIBLE: Final = phonenumbers.ValidationResult.IS_POSSIBLE
+_TOO_SHORT: Final = phonenumbers.ValidationResult.TOO_SHORT
+_TOO_LONG: Final = phonenumbers.ValidationResult.TOO_LONG
+_LOCAL_ONLY: Final = phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+_INVALID_LENGTH: Final = phonenumbers.ValidationResult.INVALID_LENGTH
+_UNUSABLE: Final = frozenset({_TOO_SHORT, _LOCAL_ONLY, _INVALID_LENGTH})
+_SHORT: Final = PARSE_REASONS[phonenumbers.NumberParseException.TOO_SHORT_NSN]
+_LONG: Final = PARSE_REASONS[phonenumbers.NumberParseException.TOO_LONG]
+_NO_CODE: Final = PARSE_REASONS[phonenumbers.NumberParseException.INVALID_COUNTRY_CODE]
+
+
+class _Defer(Exception):
+    """Internal: the direct route has no rule for this input; the slow path decides."""
+
+
+class _Decimals(dict[int, str]):
+    """A ``str.translate`` table from any decimal digit (Unicode category Nd) to its ASCII digit:
+    ASCII and fullwidth digits listed, any other script looked up in the Unicode database."""
+
+    def __missing__(self, key: int) -> str:
+        return str(unicodedata.decimal(chr(key)))
+
+
+_DECIMALS: Final = _Decimals(
+    {ord(d): d for d in "0123456789"} | {0xFF10 + i: str(i) for i in range(10)}
+)
+
+
+def ascii_digits(s: str) -> str:
+    """``s`` (decimal digits of any script) in ASCII digits."""
+    return s if s.isascii() else s.translate(_DECIMALS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text: the classification rules of compat.phone for the inputs that are numbers
+
+
+def fast_normalize(value: str, region: str) -> str | None:
+    """The canonical form of ``value`` in ``region`` (a supported region code, upper case), or
+    None when the slow path must decide. Raises :class:`Invalid` with the slow path's reason."""
+    try:
+        s = value.strip(EDGE_CHARS)
+        if not s or len(s) > MAX_LENGTH:
+            return None
+        if ":" not in s:
+            return _number(s, region)[1]
+        if s[:4].lower() in _URI_SCHEMES:
+            rest = s[4:].strip(EDGE_CHARS)
+            return _number(rest, region)[1] if rest else None
+        m = _CHANNEL.fullmatch(s)
+        if m is None:
+            return None
+        scheme, rest = m[1], m[2].strip(EDGE_CHARS)
+        if not rest or ":" in rest or not (scheme == "whatsapp" or rest[0] in PLUS):
+            return None  # opaque IDs, empty addresses, nested schemes: the slow path words them
+        short, number = _number(rest, region)
+        if short:
+            raise Invalid(f"the {scheme}: address must hold a phone number")
+        return f"{scheme}:{number}"
+    except _Defer:
+        return None
+
+
+def _number(t: str, region: str) -> tuple[bool, str]:
+    """(is a short code, canonical form) of ``t``, which has no ``:``; raises _Defer for what is
+    not a number (letters, sender IDs, stray characters: the slow path words the reason)."""
+    if 3 <= len(t) <= 8 and t.isdecimal():
+        digits = ascii_digits(t)
+        if not digits.startswith("00"):
+            if region in NANP_REGIONS:
+                if 5 <= len(digits) <= 6 and not digits.startswith("011"):
+                    return True, digits
+            else:  # a short code unless it is a possible full national number of the region
+                try:
+                    return False, e164(digits, False, region)
+                except Invalid:
+                    return True, digits
+        return False, e164(digits, False, region)
+    m = _NUMBER.fullmatch(t)
+    if m is None:
+        raise _Defer
+    digits = _NOT_DIGITS.sub("", t)
+    if not digits:
+        raise _Defer
+    return False, e164(ascii_digits(digits), m[1] is not None, region)
+
+
+# ---------------------------------------------------------------------------------------------
+# Digits: phonenumbers' reading, from its metadata, then the project's validity rules
+
+
+def e164(digits: str, plus: bool, region: str) -> str:
+    """The E.164 form of ASCII ``digits`` (after a ``+`` when ``plus``; else national numbers of
+    ``region``, with ``00`` and, in North America, ``011`` read as ``+``). Raises Invalid."""
+    if not plus:
+        if digits.startswith("00"):
+            plus, digits = True, digits[2:]
+        elif digits.startswith("011") and region in NANP_REGIONS:
+            plus, digits = True, digits[3:]
+    if len(digits) >= _MAX_PARSE:
+        raise _Defer  # phonenumbers refuses long input before reading it: the slow path words it
+    code, nsn = _international(digits) if plus else _national(digits, region)
+    if code == 1:
+        check_nanp(nsn)
+    else:
+        result = length_result(nsn, plan_for_code(code))
+        if result != _POSSIBLE:
+            raise Invalid(length_reason(result, code))
+    if len(nsn) + len(str(code)) > MAX_E164_DIGITS:
+        raise Invalid(f"E.164 allows at most {MAX_E164_DIGITS} digits")
+    if code != 1:
+        prefix = plan_for_code(code).prefix
+        if prefix is not None and prefix.match(nsn) is not None:
+            try:
+                again = _international(f"{code}{nsn}")
+            except Invalid:
+                again = (0, "")
+            if again != (code, nsn):
+                raise Invalid(TRUNK_REASON)
+    return f"+{code}{nsn}"
+
+
+def check_nanp(nsn: str) -> None:
+    """The NANP structure of a +1 number's 10 digits (area and exchange codes from 2 to 9)."""
+    if len(nsn) == 7:
+        raise Invalid(
+            "7 digits are a local number without its area code; a North American (+1) number "
+            "has 10 digits"
+        )
+    if len(nsn) != 10:
+        raise Invalid(
+            f"a North American (+1) number has 10 digits after the country code, not {len(nsn)}"
+        )
+    if nsn[0] in "01":
+        raise Invalid("a +1 area code cannot start with 0 or 1")
+    if nsn[3] in "01":
+        raise Invalid("a +1 exchange code cannot start with 0 or 1")
+
+
+def length_result(nsn: str, plan: Plan) -> int:
+    """``is_possible_number_with_reason``'s answer for a national number of ``plan``."""
+    size = len(nsn)
+    if size in plan.local:
+        return _LOCAL_ONLY
+    lengths = plan.lengths
+    if size == lengths[0]:
+        return _POSSIBLE
+    if size < lengths[0]:
+        return _TOO_SHORT
+    if size > lengths[-1]:
+        return _TOO_LONG
+    return _POSSIBLE if size in lengths else _INVALID_LENGTH
+
+
+def _international(digits: str) -> tuple[int, str]:
+    """(country code, national number) of ``+digits``, as phonenumbers parses it."""
+    if len(digits) <= 2:
+        raise Invalid(_SHORT)
+    code = 0
+    if digits[0] != "0":
+        for size in (1, 2, 3):
+            if int(digits[:size]) in COUNTRY_CODES:
+                code = int(digits[:size])
+                break
+    if not code:
+        raise Invalid(_NO_CODE)
+    return code, _significant(digits[len(str(code)) :], plan_for_code(code))
+
+
+def _national(digits: str, region: str) -> tuple[int, str]:
+    """(country code, national number) of ``digits`` dialled in ``region``, as phonenumbers
+    parses it: the region's international prefix, or its own country code, may come first."""
+    if len(digits) < 2:
+        raise Invalid(_SHORT)
+    plan = plan_for_region(region)
+    if plan.idd is not None:
+        m = plan.idd.match(digits)
+        if m is not None and not digits.startswith("0", m.end()):
+            return _international(digits[m.end() :])
+    if digits.startswith(plan.code_digits):
+        after = _strip_prefix(digits[len(plan.code_digits) :], plan)
+        if (not _viable(digits, plan) and _viable(after, plan)) or length_result(
+            digits, plan
+        ) == _TOO_LONG:
+            return plan.code, _significant(after, plan_for_code(plan.code))
+    return plan.code, _significant(digits, plan)
+
+
+def _significant(number: str, plan: Plan) -> str:
+    """The national significant number left of ``number`` once a national prefix is stripped
+    (when what is left has a usable length)."""
+    if len(number) < 2:
+        raise Invalid(_SHORT)
+    stripped = _strip_prefix(number, plan)
+    if length_result(stripped, plan) not in _UNUSABLE:
+        number = stripped
+    if len(number) > _MAX_NSN:
+        raise Invalid(_LONG)
+    if len(number) < 2:
+        raise _Defer
+    return number
+
+
+def _strip_prefix(number: str, plan: Plan) -> str:
+    """``number`` without the plan's national prefix (transformed by its rule when the rule's
+    capture matched), unless only the original is a viable national number."""
+    if not number or plan.prefix is None:
+        return number
+    m = plan.prefix.match(number)
+    if m is None:
+        return number
+    groups = m.groups()
+    if plan.transform is None or (groups and groups[-1] is None):
+        stripped = number[m.end() :]
+    elif not groups:
+        raise _Defer  # a rule with nothing to transform: no such plan today
+    else:
+        stripped = plan.prefix.sub(plan.transform, number, count=1)
+    if _viable(number, plan) and not _viable(stripped, plan):
+        return number
+    return stripped
+
+
+def _viable(number: str, plan: Plan) -> bool:
+    return plan.general is not None and plan.general.fullmatch(number) is not None
