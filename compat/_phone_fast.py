@@ -25,13 +25,13 @@ from typing import Final
 import phonenumbers
 
 from compat._phone_metadata import (
-    COUNTRY_CODES,
     NANP_REGIONS,
     PARSE_REASONS,
     Invalid,
     Plan,
     length_reason,
     plan_for_code,
+    plan_for_code_digits,
     plan_for_region,
 )
 
@@ -64,12 +64,13 @@ TRUNK_REASON: Final = "a trunk prefix (like the 0 of 020) is left after the coun
 
 _URI_SCHEMES: Final = frozenset({"tel:", "sms:"})
 _CHANNEL: Final = re.compile(r"([a-z][a-z0-9+.-]*):(.*)", re.DOTALL)
-_SEP_CLASS: Final = re.escape("".join(sorted(SEPARATORS)))
-#: A number as the slow path's ``_digits`` accepts it: separators, at most one plus before any
-#: digit, then digits (any script) and separators. ``\s`` and ``\d`` are ``str.isspace`` and
-#: ``str.isdecimal``.
-_NUMBER: Final = re.compile(rf"[\s{_SEP_CLASS}]*([{PLUS}])?[\d\s{_SEP_CLASS}]*")
-_NOT_DIGITS: Final = re.compile(r"\D+")
+#: Deletes what may stand between a number's digits (separators and spaces) and reads the
+#: fullwidth plus as ``+``: what is left of a number is digits (any script) after at most one
+#: ``+``, exactly as the slow path's ``_digits`` accepts it.
+_DROP_SEPARATORS: Final[dict[int, str | None]] = {
+    **{ord(ch): None for ch in SEPARATORS | set(EDGE_CHARS)},
+    **{ord(ch): "+" for ch in PLUS},
+}
 
 _POSSIBLE: Final = phonenumbers.ValidationResult.IS_POSSIBLE
 _TOO_SHORT: Final = phonenumbers.ValidationResult.TOO_SHORT
@@ -149,13 +150,13 @@ def _number(t: str, region: str) -> tuple[bool, str]:
                 except Invalid:
                     return True, digits
         return False, e164(digits, False, region)
-    m = _NUMBER.fullmatch(t)
-    if m is None:
-        raise _Defer
-    digits = _NOT_DIGITS.sub("", t)
-    if not digits:
-        raise _Defer
-    return False, e164(ascii_digits(digits), m[1] is not None, region)
+    digits = t.translate(_DROP_SEPARATORS)
+    plus = digits.startswith("+")
+    if plus:
+        digits = digits[1:]
+    if not digits.isdecimal():
+        raise _Defer  # no digits, letters, a second or late plus, stray characters
+    return False, e164(ascii_digits(digits), plus, region)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,25 +173,25 @@ def e164(digits: str, plus: bool, region: str) -> str:
             plus, digits = True, digits[3:]
     if len(digits) >= _MAX_PARSE:
         raise _Defer  # phonenumbers refuses long input before reading it: the slow path words it
-    code, nsn = _international(digits) if plus else _national(digits, region)
+    plan, nsn = _international(digits) if plus else _national(digits, region)
+    code = plan.code
     if code == 1:
         check_nanp(nsn)
     else:
-        result = length_result(nsn, plan_for_code(code))
+        result = length_result(nsn, plan)
         if result != _POSSIBLE:
             raise Invalid(length_reason(result, code))
-    if len(nsn) + len(str(code)) > MAX_E164_DIGITS:
+    e164 = f"+{plan.code_digits}{nsn}"
+    if len(e164) - 1 > MAX_E164_DIGITS:
         raise Invalid(f"E.164 allows at most {MAX_E164_DIGITS} digits")
-    if code != 1:
-        prefix = plan_for_code(code).prefix
-        if prefix is not None and prefix.match(nsn) is not None:
-            try:
-                again = _international(f"{code}{nsn}")
-            except Invalid:
-                again = (0, "")
-            if again != (code, nsn):
-                raise Invalid(TRUNK_REASON)
-    return f"+{code}{nsn}"
+    if code != 1 and plan.prefix is not None and plan.prefix.match(nsn) is not None:
+        try:  # reading the result again must give the result
+            again = _international(e164[1:])[1]
+        except Invalid:
+            again = ""
+        if again != nsn:
+            raise Invalid(TRUNK_REASON)
+    return e164
 
 
 def check_nanp(nsn: str) -> None:
@@ -225,24 +226,21 @@ def length_result(nsn: str, plan: Plan) -> int:
     return _POSSIBLE if size in lengths else _INVALID_LENGTH
 
 
-def _international(digits: str) -> tuple[int, str]:
-    """(country code, national number) of ``+digits``, as phonenumbers parses it."""
+def _international(digits: str) -> tuple[Plan, str]:
+    """(the country code's plan, the national number) of ``+digits``, as phonenumbers parses
+    it: the shortest leading 1 to 3 digits that are a country code, then the national number."""
     if len(digits) <= 2:
         raise Invalid(_SHORT)
-    code = 0
-    if digits[0] != "0":
-        for size in (1, 2, 3):
-            if int(digits[:size]) in COUNTRY_CODES:
-                code = int(digits[:size])
-                break
-    if not code:
+    plan = plan_for_code_digits(digits)
+    if plan is None:
         raise Invalid(_NO_CODE)
-    return code, _significant(digits[len(str(code)) :], plan_for_code(code))
+    return plan, _significant(digits[len(plan.code_digits) :], plan)
 
 
-def _national(digits: str, region: str) -> tuple[int, str]:
-    """(country code, national number) of ``digits`` dialled in ``region``, as phonenumbers
-    parses it: the region's international prefix, or its own country code, may come first."""
+def _national(digits: str, region: str) -> tuple[Plan, str]:
+    """(the country code's plan, the national number) of ``digits`` dialled in ``region``, as
+    phonenumbers parses it: the region's international prefix, or its own country code, may come
+    first. The national prefix is read with the region's plan; lengths with the country's."""
     if len(digits) < 2:
         raise Invalid(_SHORT)
     plan = plan_for_region(region)
@@ -250,13 +248,14 @@ def _national(digits: str, region: str) -> tuple[int, str]:
         m = plan.idd.match(digits)
         if m is not None and not digits.startswith("0", m.end()):
             return _international(digits[m.end() :])
+    main = plan_for_code(plan.code)
     if digits.startswith(plan.code_digits):
         after = _strip_prefix(digits[len(plan.code_digits) :], plan)
         if (not _viable(digits, plan) and _viable(after, plan)) or length_result(
             digits, plan
         ) == _TOO_LONG:
-            return plan.code, _significant(after, plan_for_code(plan.code))
-    return plan.code, _significant(digits, plan)
+            return main, _significant(after, main)
+    return main, _significant(digits, plan)
 
 
 def _significant(number: str, plan: Plan) -> str:

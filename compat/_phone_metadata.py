@@ -25,6 +25,7 @@ __all__ = [
     "Plan",
     "length_reason",
     "plan_for_code",
+    "plan_for_code_digits",
     "plan_for_region",
 ]
 
@@ -78,6 +79,7 @@ class Plan(NamedTuple):
 
 _PLANS: dict[str, Plan] = {}
 _CODE_PLANS: dict[int, Plan] = {}
+_CODES_BY_DIGITS: Final = {str(code): code for code in COUNTRY_CODES}
 
 
 def plan_for_region(region: str) -> Plan:
@@ -104,6 +106,20 @@ def plan_for_code(code: int) -> Plan:
             plan = _read(meta)
         _CODE_PLANS[code] = plan
     return plan
+
+
+def plan_for_code_digits(digits: str) -> Plan | None:
+    """The plan of the country code ``digits`` start with, found as phonenumbers finds it (the
+    shortest of 1 to 3 leading digits that is a code; codes never start with 0), or None."""
+    code = (
+        _CODES_BY_DIGITS.get(digits[:1])
+        or _CODES_BY_DIGITS.get(digits[:2])
+        or _CODES_BY_DIGITS.get(digits[:3])
+    )
+    if code is None:
+        return None
+    plan = _CODE_PLANS.get(code)
+    return plan if plan is not None else plan_for_code(code)
 
 
 def _read(meta: PhoneMetadata) -> Plan:
