@@ -39,10 +39,13 @@ countries need a length phonenumbers calls possible for the whole country (not a
 length); the country code must exist; at most 15 digits in all; and no trunk prefix left for
 phonenumbers to strip again (so normalizing twice changes nothing).
 
-A fast path handles E.164 input and the common North American shapes (``4155551212``,
-``(415) 555-1212``, ``415-555-1212``, ``1-415-555-1212``, ``+1 415 555 1212``) without calling
-phonenumbers; it returns exactly what the slow path :func:`_normalize_slow` would, or defers to
-it.
+:func:`normalize` reads numbers without calling phonenumbers: one regular expression for the
+common North American shapes (``4155551212``, ``(415) 555-1212``, ``1-415-555-1212``,
+``+1 415 555 1212``), then the direct route of :mod:`compat._phone_fast`, which reads every other
+number (national, international, ``00``/``011``, ``tel:``, fullwidth, ``whatsapp:``) from the
+metadata phonenumbers itself parses with. Both return exactly what the slow path
+:func:`_normalize_slow` (classification, then ``phonenumbers.parse``) returns, result or reason,
+or hand the value over to it.
 
 Every refusal is :class:`compat.errors.InvalidPhoneNumber` naming the value, the reason and the
 field; a value that is not a string, an unknown region or an unknown number style is
