@@ -5,8 +5,8 @@ Rules this module keeps:
 
 - It gives exactly what :func:`compat.phone._normalize_slow` gives (the same E.164, or the same
   refusal reason) or it gives nothing (``None``) and the slow path decides. It never guesses: any
-  input it has no rule for (letters, a ``:`` it does not know, an opaque channel ID, a national
-  prefix with no capture to transform) is handed over.
+  input it has no rule for (letters, a ``:`` it does not know, an opaque channel ID, 250 digits
+  or more, a national-prefix transform rule with no capture to transform) is handed over.
 - Numbers are read as ``phonenumbers.parse`` reads them, step by step, from the same metadata
   (:mod:`compat._phone_metadata`, read once per region): a region's international prefix, then
   its own country code at the start, then ``national_prefix_for_parsing`` and its transform rule,
@@ -37,13 +37,17 @@ from compat._phone_metadata import (
 
 __all__ = [
     "EDGE_CHARS",
+    "INVISIBLE",
     "MAX_E164_DIGITS",
     "MAX_LENGTH",
     "PLUS",
     "SEPARATORS",
     "TRUNK_REASON",
+    "ascii_digits",
     "check_nanp",
+    "e164",
     "fast_normalize",
+    "length_result",
 ]
 
 MAX_LENGTH: Final = 256
