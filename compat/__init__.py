@@ -8,6 +8,7 @@ from __future__ import annotations
 import typing as _typing
 
 from compat._version import __version__
+from compat.convert import convert_document, detect
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -68,6 +69,8 @@ __all__ = [
     "UnexpectedDocument",
     "UnsupportedOperation",
     "__version__",
+    "convert_document",
+    "detect",
 ]
 
 

@@ -7,11 +7,15 @@ process. ``send --base-url URL`` sends through any API instead, with credentials
 environment (:mod:`compat.send_command` documents its output and exit codes). ``serve`` runs the
 emulator over HTTP with uvicorn, printing the base URL, the test account's credentials and the
 inbox page's address first (``serve --cassette PATH`` serves a recorded cassette instead;
-``check DIR`` checks a folder of golden cases; both live in :mod:`compat.testing.commands`).
+``check DIR`` checks a folder of golden cases; both live in :mod:`compat.testing.commands`;
+``convert`` and ``validate`` live in :mod:`compat.convert.commands`).
 ``proxy`` runs the legacy proxy; its options and implementation live in
 :mod:`compat.proxy.command`.
-Errors are one line on stderr and a non-zero exit (2 for usage, 1 for a refused request; ``send``
-also 3 when no answer could be read), never a traceback.
+Errors are one line on stderr and a non-zero exit, never a traceback: 1 for a refused request
+(or any other failure), 2 for usage (including ``serve``'s bad ``--port``, ``--read-timeout`` or
+``--log-level``), 3 for a ``serve --db`` file that cannot be used (not a database, damaged,
+unreadable, read-only, locked) and for a ``send`` that got no readable answer, 4 for an address
+``serve`` cannot listen on (in use, not allowed, not an address).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from compat._version import __version__
+from compat.convert import commands as convert_commands
 from compat.errors import ApiError, CompatError
 
 __all__ = ["main"]
@@ -29,6 +34,11 @@ __all__ = ["main"]
 DEFAULT_TO = "+15558675310"
 DEFAULT_FROM = "+15005550006"
 DEFAULT_BODY = "Hello from twilio-compat"
+
+#: Exit statuses (see the module docstring and docs/emulator.md).
+EXIT_FAILED, EXIT_USAGE, EXIT_DATABASE, EXIT_ADDRESS = 1, 2, 3, 4
+DEFAULT_READ_TIMEOUT = 10.0
+_LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,7 +58,14 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the emulator over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any free)")
+    serve.add_argument("--port", default="8080", help="port (default 8080; 0 = any free)")
+    serve.add_argument(
+        "--read-timeout",
+        default=str(DEFAULT_READ_TIMEOUT),
+        metavar="SECONDS",
+        help="drop a connection whose request is not fully received within this time "
+        f"(default {DEFAULT_READ_TIMEOUT:g})",
+    )
     serve.add_argument("--db", default=None, help="keep state in this SQLite file")
     serve.add_argument("--seed", type=int, default=0, help="seed for SIDs (default 0)")
     serve.add_argument(
@@ -81,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check a directory of golden cases: each parses, renders back, validates"
     )
     check.add_argument("root", help="a folder of <dialect>/*.json golden cases")
+    convert_commands.add_commands(commands)
     return parser
 
 
@@ -112,17 +130,41 @@ def _send_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the whole message as JSON")
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise _Failure(f"bad port {text!r}: a port is a whole number from 0 to 65535", EXIT_USAGE)
+    return int(text)
+
+
+def _read_timeout(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:  # also refuses nan and inf
+        raise _Failure(
+            f"bad --read-timeout {text!r}: give seconds, more than 0 and at most 3600", EXIT_USAGE
+        )
+    return seconds
+
+
 def _serve(args: argparse.Namespace, out: TextIO) -> int:
     from compat.emulator import Emulator, ManualClock, SystemClock
     from compat.emulator.server import base_url, bind, make_server
 
+    port: int = args.port
+    read_timeout: float = args.read_timeout
     clock = ManualClock() if args.clock == "manual" else SystemClock()
-    emulator = Emulator(seed=args.seed, mode=args.mode, clock=clock, db=args.db)
     try:
-        sock = bind(args.host, args.port)
+        emulator = Emulator(seed=args.seed, mode=args.mode, clock=clock, db=args.db)
+    except CompatError as exc:
+        raise _Failure(str(exc), EXIT_DATABASE if args.db else EXIT_FAILED) from None
+    try:
+        sock = bind(args.host, port)
     except OSError as exc:
         emulator.close()
-        raise _Failure(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise _Failure(f"cannot listen on {args.host}:{port}: {reason}", EXIT_ADDRESS) from None
     account = emulator.account
     inbox = f"inbox at {base_url(sock)}/ (open it in a browser)\n" if args.inbox else ""
     out.write(
@@ -134,7 +176,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
         "Press Ctrl-C to stop.\n"
     )
     out.flush()
-    server = make_server(emulator, log_level=args.log_level, inbox=args.inbox)
+    server = make_server(
+        emulator, log_level=args.log_level, inbox=args.inbox, read_timeout=read_timeout
+    )
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # pragma: no cover - uvicorn normally handles the signal itself
@@ -146,7 +190,9 @@ def _serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 class _Failure(Exception):
-    pass
+    def __init__(self, message: str, status: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,7 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return proxy_main(arguments[1:])
     args = parser.parse_args(arguments)
+    if args.command in convert_commands.COMMANDS:
+        return convert_commands.run(args)
     try:
+        if args.command == "serve":
+            args.port = _port(args.port)
+            args.read_timeout = _read_timeout(args.read_timeout)
+            if args.log_level.lower() not in _LOG_LEVELS:
+                raise _Failure(f"bad --log-level {args.log_level!r}: one of "
+                               f"{', '.join(_LOG_LEVELS)}", EXIT_USAGE)
         if args.command == "serve" and args.cassette:
             from compat.testing.commands import serve_cassette_command
 
@@ -179,6 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ApiError as exc:
         sys.stderr.write(f"twilio-compat: the emulator refused the message: {exc}\n")
         return 1
-    except (CompatError, _Failure) as exc:
+    except _Failure as exc:
         sys.stderr.write(f"twilio-compat: {exc}\n")
-        return 1
+        return exc.status
+    except CompatError as exc:
+        sys.stderr.write(f"twilio-compat: {exc}\n")
+        return EXIT_FAILED

@@ -39,10 +39,13 @@ countries need a length phonenumbers calls possible for the whole country (not a
 length); the country code must exist; at most 15 digits in all; and no trunk prefix left for
 phonenumbers to strip again (so normalizing twice changes nothing).
 
-A fast path handles E.164 input and the common North American shapes (``4155551212``,
-``(415) 555-1212``, ``415-555-1212``, ``1-415-555-1212``, ``+1 415 555 1212``) without calling
-phonenumbers; it returns exactly what the slow path :func:`_normalize_slow` would, or defers to
-it.
+:func:`normalize` reads numbers without calling phonenumbers: one regular expression for the
+common North American shapes (``4155551212``, ``(415) 555-1212``, ``1-415-555-1212``,
+``+1 415 555 1212``), then the direct route of :mod:`compat._phone_fast`, which reads every other
+number (national, international, ``00``/``011``, ``tel:``, fullwidth, ``whatsapp:``) from the
+metadata phonenumbers itself parses with. Both return exactly what the slow path
+:func:`_normalize_slow` (classification, then ``phonenumbers.parse``) returns, result or reason,
+or hand the value over to it.
 
 Every refusal is :class:`compat.errors.InvalidPhoneNumber` naming the value, the reason and the
 field; a value that is not a string, an unknown region or an unknown number style is
@@ -57,14 +60,25 @@ import unicodedata
 
 import phonenumbers
 
+from compat._phone_fast import (
+    INVISIBLE,
+    MAX_E164_DIGITS,
+    MAX_LENGTH,
+    PLUS,
+    SEPARATORS,
+    TRUNK_REASON,
+    ascii_digits,
+    check_nanp,
+    fast_normalize,
+)
 from compat._phone_metadata import (
     NANP_REGIONS,
     PARSE_REASONS,
     REGIONS,
-    country_info,
-    fast_international,
     length_reason,
+    plan_for_code,
 )
+from compat._phone_metadata import Invalid as _Invalid
 from compat.errors import InvalidParameter, InvalidPhoneNumber
 
 __all__ = ["NumberKind", "NumberStyle", "classify", "normalize", "parse_wire", "render"]
@@ -88,10 +102,7 @@ class NumberKind(str, enum.Enum):
     SERVICE_SID = "service_sid"  # MG + 32 hex
 
 
-_MAX_LENGTH = 256
-_MAX_E164_DIGITS = 15
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
-_EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
+_EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
 _SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")
 _CHANNEL = re.compile(r"([a-z][a-z0-9+.-]*):(.*)", re.DOTALL)
 _ANY_CASE_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -99,31 +110,13 @@ _SENDER_ID = re.compile(r"(?!\+)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9 +\-_&]{1,11}")
 _SENDER_ID_CHARS = re.compile(r"[A-Za-z0-9 +\-_&]+")
 _E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 _URI_SCHEMES = frozenset({"tel:", "sms:"})  # prefixes, not channels: what follows is a number
-_PLUS = "+\uff0b"
-_SEPARATORS = frozenset(
-    "-.()/[]"  # ASCII
-    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # dashes and minus signs
-    "\uff0e\uff0f\uff08\uff09\uff3b\uff3d" + _INVISIBLE  # fullwidth . / ( ) [ ]
-)
 
-
-# Fast path shapes. ASCII digits only: [0-9], never \d (which matches any script).
+# The North American fast shapes. ASCII digits only: [0-9], never \d (which matches any script).
 _FAST_NANP = re.compile(
     r"(?:(\+)?1[ .-]?)?"  # optional country code: +1, 1, with one separator
     r"(?:\(([2-9][0-9]{2})\) ?|([2-9][0-9]{2})[ .-]?)"  # area code, (415) or 415
     r"([2-9][0-9]{2})[ .-]?([0-9]{4})"  # exchange and line
 )
-_FAST_INTL = re.compile(r"\+[1-9][0-9 ().-]{1,30}")
-_FAST_INTL_DROP = str.maketrans("", "", " ().-")
-
-
-
-class _Invalid(Exception):
-    """Internal: a reason to refuse; the public functions add the value and the field."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,13 +146,16 @@ def normalize(value: str, region: str = "US", *, field: str | None = None) -> st
     """
     if value.__class__ is str and region.__class__ is str:
         m = _FAST_NANP.fullmatch(value)
-        if m is not None:
-            if region in NANP_REGIONS or (m[1] is not None and region in REGIONS):
-                return f"+1{m[2] or m[3]}{m[4]}{m[5]}"
-        elif region in REGIONS and _FAST_INTL.fullmatch(value) is not None:
-            fast = fast_international(value.translate(_FAST_INTL_DROP))
-            if fast is not None:
-                return fast
+        if m is not None and (region in NANP_REGIONS or (m[1] is not None and region in REGIONS)):
+            return f"+1{m[2] or m[3]}{m[4]}{m[5]}"
+        code = region if region in REGIONS else region.upper()
+        if code in REGIONS:
+            try:
+                result = fast_normalize(value, code)
+            except _Invalid as exc:
+                raise InvalidPhoneNumber(value, exc.reason, field=field) from None
+            if result is not None:
+                return result
     return _normalize_slow(value, region, field=field)
 
 
@@ -205,7 +201,7 @@ def _normalize_slow(value: object, region: str = "US", *, field: str | None = No
 def _canonical(text: str, region: str) -> str:
     kind, s = _classify(text, region)
     if kind is NumberKind.SHORT_CODE:
-        return _ascii_digits(_strip_tel(s))
+        return ascii_digits(_strip_tel(s))
     if kind in (NumberKind.E164, NumberKind.NUMBER):
         return _to_e164(_strip_tel(s), region)
     if kind is NumberKind.CHANNEL:
@@ -218,8 +214,8 @@ def _classify(text: str, region: str) -> tuple[NumberKind, str]:
     s = _EDGES.sub("", text)
     if not s:
         raise _Invalid("it is empty")
-    if len(s) > _MAX_LENGTH:
-        raise _Invalid(f"it is longer than {_MAX_LENGTH} characters")
+    if len(s) > MAX_LENGTH:
+        raise _Invalid(f"it is longer than {MAX_LENGTH} characters")
     if _SERVICE_SID.fullmatch(s):
         return NumberKind.SERVICE_SID, s
     scheme = s[:4].lower()
@@ -247,7 +243,7 @@ def _classify(text: str, region: str) -> tuple[NumberKind, str]:
 def _is_short_code(s: str, region: str) -> bool:
     if not 3 <= len(s) <= 8 or not s.isdecimal():
         return False
-    digits = _ascii_digits(s)
+    digits = ascii_digits(s)
     if digits.startswith("00"):
         return False
     if region in NANP_REGIONS:
@@ -266,7 +262,7 @@ def _channel(s: str, region: str) -> str:
     scheme, rest = m[1], _EDGES.sub("", m[2])
     if not rest:
         raise _Invalid(f"the {scheme}: address is empty")
-    if scheme == "whatsapp" or rest[0] in _PLUS:
+    if scheme == "whatsapp" or rest[0] in PLUS:
         kind, part = _classify(rest, region)
         if kind not in (NumberKind.E164, NumberKind.NUMBER):
             raise _Invalid(f"the {scheme}: address must hold a phone number")
@@ -285,11 +281,11 @@ def _digits(s: str) -> tuple[bool, str]:
             out.append(ch)
         elif ch.isdecimal():
             out.append(str(unicodedata.decimal(ch)))
-        elif ch in _PLUS:
+        elif ch in PLUS:
             if plus or out:
                 raise _Invalid("a '+' may only come first")
             plus = True
-        elif ch in _SEPARATORS or ch.isspace():
+        elif ch in SEPARATORS or ch.isspace():
             continue
         elif ch.isalpha():
             raise _Invalid(_letters_reason(s))
@@ -325,14 +321,14 @@ def _to_e164(s: str, region: str) -> str:
     code = number.country_code or 0
     nsn = phonenumbers.national_significant_number(number)
     if code == 1:
-        _check_nanp(nsn)
+        check_nanp(nsn)
     else:
         result = phonenumbers.is_possible_number_with_reason(number)
         if result != phonenumbers.ValidationResult.IS_POSSIBLE:
             raise _Invalid(length_reason(result, code))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if len(e164) - 1 > _MAX_E164_DIGITS:
-        raise _Invalid(f"E.164 allows at most {_MAX_E164_DIGITS} digits")
+    if len(e164) - 1 > MAX_E164_DIGITS:
+        raise _Invalid(f"E.164 allows at most {MAX_E164_DIGITS} digits")
     if code != 1:
         _check_stable(e164, code, nsn)
     return e164
@@ -341,7 +337,7 @@ def _to_e164(s: str, region: str) -> str:
 def _check_stable(e164: str, code: int, nsn: str) -> None:
     """Refuse a result phonenumbers would change again: after stripping one trunk prefix
     (``+31 0 0…``) another may follow, and then normalizing would not be idempotent."""
-    prefix = country_info(code)[0]
+    prefix = plan_for_code(code).prefix
     if prefix is None or prefix.match(nsn) is None:
         return  # nothing phonenumbers could strip: stable (the fast path's own condition)
     try:
@@ -351,23 +347,7 @@ def _check_stable(e164: str, code: int, nsn: str) -> None:
     except phonenumbers.NumberParseException:
         again = ""
     if again != e164:
-        raise _Invalid("a trunk prefix (like the 0 of 020) is left after the country code")
-
-
-def _check_nanp(nsn: str) -> None:
-    if len(nsn) == 7:
-        raise _Invalid(
-            "7 digits are a local number without its area code; a North American (+1) number "
-            "has 10 digits"
-        )
-    if len(nsn) != 10:
-        raise _Invalid(
-            f"a North American (+1) number has 10 digits after the country code, not {len(nsn)}"
-        )
-    if nsn[0] in "01":
-        raise _Invalid("a +1 area code cannot start with 0 or 1")
-    if nsn[3] in "01":
-        raise _Invalid("a +1 exchange code cannot start with 0 or 1")
+        raise _Invalid(TRUNK_REASON)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,7 +374,3 @@ def _check_region(region: object) -> str:
 
 def _strip_tel(s: str) -> str:
     return _EDGES.sub("", s[4:]) if s[:4].lower() in _URI_SCHEMES else s
-
-
-def _ascii_digits(s: str) -> str:
-    return "".join(ch if "0" <= ch <= "9" else str(unicodedata.decimal(ch)) for ch in s)

@@ -113,9 +113,7 @@ _HIGH_SURROGATE: Final = bytes(range(0xD8, 0xDC))  # high bytes of a UTF-16 high
 
 @functools.cache
 def _grapheme() -> Any:
-    """``regex``'s ``\\X`` (current Unicode clusters), imported on first need: only
-    :func:`split` of a body beyond ASCII and GSM-7 uses it, and importing ``regex`` costs a served
-    emulator's start-up about 0.05 s."""
+    """``regex``'s ``\\X``, imported on first need: only :func:`split` uses it."""
     import regex  # type: ignore[import-untyped,unused-ignore]
 
     return regex.compile(r"\X")
@@ -183,8 +181,7 @@ _RARE_ASTRAL: Final = re.compile("[\U00010000-\U0001efff\U00020000-\U0010ffff]")
 
 @functools.cache
 def _cluster_patterns(rare: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """:func:`_patterns`, compiled on first need (only a UCS-2 body over one segment needs them;
-    compiling both pairs costs about 0.15 s, which every process would otherwise pay at import)."""
+    """:func:`_patterns`, compiled on first need (a UCS-2 body over one segment), not at import."""
     return _patterns(rare)
 
 

@@ -8,7 +8,9 @@ Rules this module keeps:
   (another root, an unknown verb, a bad ``method``) -> :class:`~compat.errors.UnexpectedDocument`.
 * The root is ``<Response>`` (a ``version`` attribute is allowed). Its verbs are ``<Sms>`` (2008),
   ``<Message>`` (2010) and ``<Redirect>``. With ``dialect="2008-08-01"`` only ``<Sms>`` is a message
-  verb, with ``"2010-04-01"`` only ``<Message>``; without a dialect both are read.
+  verb; 2010 TwiML kept ``<Sms>`` until ``<Message>`` replaced it, so ``"2010-04-01"`` reads both
+  (a number's API version and its app's TwiML need not flip at the same moment), as does no
+  dialect. Writing 2010 always writes ``<Message>``.
 * ``<Message>`` text is its own text plus every ``<Body>``, concatenated in document order; its
   ``<Media>`` nouns are URLs (at most 10). ``<Sms>`` holds text only. Leading and trailing
   whitespace of a body is dropped. ``method`` is ``GET`` or ``POST`` (default ``POST``).
@@ -41,6 +43,7 @@ V2008 = "2008-08-01"
 V2010 = "2010-04-01"
 MAX_MEDIA = 10
 _VERB_FOR = {V2008: "Sms", V2010: "Message"}
+_READ_FOR = {V2008: frozenset({"Sms"}), V2010: frozenset({"Sms", "Message"})}
 _METHODS = ("GET", "POST")
 _DIALECT = "twiml"
 
@@ -147,8 +150,8 @@ def _read_message(element: etree._Element) -> MessageVerb:
 
 
 def parse(data: bytes, *, dialect: str | None = None) -> MessagingResponse:
-    """Read a messaging TwiML reply. ``dialect`` (``"2008-08-01"`` or ``"2010-04-01"``) restricts
-    the message verb to ``<Sms>`` or ``<Message>``; see the module docstring for the rules."""
+    """Read a messaging TwiML reply. ``dialect="2008-08-01"`` reads only ``<Sms>`` message verbs,
+    ``"2010-04-01"`` (or none) both ``<Sms>`` and ``<Message>``; see the module docstring."""
     if dialect is not None and dialect not in _VERB_FOR:
         raise InvalidParameter(f"TwiML dialect must be 2008-08-01 or 2010-04-01, not {dialect!r}")
     root = parse_xml(data, dialect=_DIALECT)
@@ -156,7 +159,7 @@ def parse(data: bytes, *, dialect: str | None = None) -> MessagingResponse:
         raise UnexpectedDocument(
             f"a TwiML reply's root is <Response>, not <{root.tag}>", dialect=_DIALECT
         )
-    allowed = {_VERB_FOR[dialect]} if dialect else set(_VERB_FOR.values())
+    allowed = set(_READ_FOR[dialect]) if dialect else set(_VERB_FOR.values())
     verbs: list[Verb] = []
     for element in root:
         tag = element.tag if isinstance(element.tag, str) else ""

@@ -211,7 +211,7 @@ _URLS = st.sampled_from(
 
 def new_messages(*, dialect: str | None = None) -> st.SearchStrategy[NewMessage]:
     """Valid create requests. With ``dialect``, only the fields that dialect sends."""
-    if dialect in ("2008-08-01", "2010-04-01-sms"):
+    if dialect in ("2008-08-01", "2010-04-01-sms", "2010-04-01-sms-xml"):
         return st.builds(
             NewMessage,
             to=phone_numbers(),
@@ -219,7 +219,8 @@ def new_messages(*, dialect: str | None = None) -> st.SearchStrategy[NewMessage]
             body=bodies(utf8=True, max_size=160).filter(bool),
             status_callback=_optional(_URLS),
             application_sid=(
-                _optional(_sid("AP")) if dialect == "2010-04-01-sms" else st.none()
+                _optional(_sid("AP")) if dialect in ("2010-04-01-sms", "2010-04-01-sms-xml")
+                else st.none()
             ),
         )
     return _full_new_messages()
@@ -274,7 +275,8 @@ def _filter_dates(*, whole_seconds: bool) -> st.SearchStrategy[dt.date]:
 
 def list_queries(*, dialect: str | None = None, whole_seconds: bool = False
                  ) -> st.SearchStrategy[ListQuery]:
-    """List filters and paging; ``PageToken`` only for 2010-04-01 (or ``dialect=None``)."""
+    """List filters and paging; ``PageToken`` only for 2010-04-01 ``/Messages`` (JSON or XML, or
+    ``dialect=None``)."""
     token = _optional(st.from_regex(r"PA[A-Za-z0-9]{1,34}", fullmatch=True))
     return st.builds(
         ListQuery,
@@ -285,7 +287,7 @@ def list_queries(*, dialect: str | None = None, whole_seconds: bool = False
         date_sent_after=_optional(_filter_dates(whole_seconds=whole_seconds)),
         page_size=_optional(st.integers(1, 1000)),
         page=_optional(st.integers(0, 10_000)),
-        page_token=token if dialect in (None, "2010-04-01") else st.none(),
+        page_token=token if dialect in (None, "2010-04-01", "2010-04-01-xml") else st.none(),
     )
 
 

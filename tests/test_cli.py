@@ -121,6 +121,6 @@ def test_serve_on_a_port_in_use_fails_cleanly() -> None:
         )
     finally:
         sock.close()
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert "cannot listen" in done.stderr
     assert "Traceback" not in done.stderr

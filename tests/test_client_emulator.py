@@ -45,6 +45,10 @@ def test_sync_operations(emulator: Emulator, backend: str) -> None:
             with pytest.raises(UnsupportedOperation):
                 client.messages.redact(sent[0].sid)
         if Operation.DELETE in dialect.operations:
+            with pytest.raises(ApiError) as unfinished:  # manual mode: still queued
+                client.messages.delete(sent[1].sid)
+            assert (unfinished.value.status, unfinished.value.code) == (409, 20009)
+            emulator.finish(sent[1].sid)
             client.messages.delete(sent[1].sid)
             with pytest.raises(ApiError) as info:
                 client.messages.fetch(sent[1].sid)
@@ -67,6 +71,7 @@ def test_async_operations(emulator: Emulator, backend: str) -> None:
             assert (await client.messages.fetch(sent[2].sid)).body == "a2"
             listed = [m async for m in client.messages.list(page_size=2)]
             if Operation.DELETE in dialect.operations:
+                emulator.finish(sent[0].sid)
                 await client.messages.delete(sent[0].sid)
             else:
                 with pytest.raises(UnsupportedOperation):

@@ -675,8 +675,8 @@ def test_message_snapshot_is_a_plain_model(emulator: Emulator) -> None:
         ("2008-08-01", BodyTooLong(161, 160, "2008-08-01"), 400, 21605),
         ("2010-04-01-sms", BodyTooLong(161, 160, "2010-04-01-sms"), 400, 21605),
         ("2010-04-01", BodyTooLong(1601, 1600, "2010-04-01"), 400, 21617),
-        ("2010-04-01", MalformedDocument("not UTF-8", dialect="form"), 400, None),
-        ("2010-04-01", InvalidParameter("bad", parameter="x"), 400, None),
+        ("2010-04-01", MalformedDocument("not UTF-8", dialect="form"), 400, 20001),
+        ("2010-04-01", InvalidParameter("bad", parameter="x"), 400, 20001),
     ],
 )
 def test_library_errors_become_twilio_answers(

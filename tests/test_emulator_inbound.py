@@ -220,3 +220,19 @@ def test_inbound_message_is_listed_through_the_api(emulator: Emulator) -> None:
     assert listed.sid == inbound.sid
     assert listed.direction == Direction.INBOUND
     assert listed.status == Status.RECEIVED
+
+
+def test_a_2010_number_takes_the_sms_verb_2010_twiml_kept(emulator: Emulator,
+                                                           hooks: Receiver) -> None:
+    """The number moved to 2010 before its app's TwiML did: <Sms> replies still go out, and an
+    <Sms action> still passes control with SmsSid and SmsStatus, as 2010's <Sms> did."""
+    emulator.add_number(NUMBER, sms_url=hooks.url("/sms"))
+    hooks.reply("/sms", "<Response><Sms>one</Sms><Sms action='/after'>two</Sms>"
+                        "<Sms>ignored</Sms></Response>")
+    hooks.reply("/after", "<Response><Message>three</Message></Response>")
+    result = emulator.receive(ALICE, NUMBER, "Hi")
+    assert result.errors == ()
+    assert [r.body for r in result.replies] == ["one", "two", "three"]
+    assert all(r.api_version == "2010-04-01" for r in result.replies)
+    (action,) = hooks.to("/after")
+    assert action.params == {"SmsSid": result.replies[1].sid, "SmsStatus": "sending"}

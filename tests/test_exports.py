@@ -15,7 +15,7 @@ COMPAT_NAMES = {
     "InvalidPhoneNumber", "ListQuery", "MalformedDocument", "Message", "MessagePage",
     "MessageUpdate", "NewMessage", "NoMatchingExchange", "PartialSend", "ReadError",
     "RequestError", "ResponseError", "RetryPolicy", "Status", "TransportError",
-    "UnexpectedDocument", "UnsupportedOperation", "__version__",
+    "UnexpectedDocument", "UnsupportedOperation", "__version__", "convert_document", "detect",
 }
 
 #: The public names of ``compat.backends``: the registry and what a new dialect is made of.

@@ -60,6 +60,9 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("compat.proxy.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.testing.golden", "jsonschema"): "an optional dependency (the [test] extra)",
     ("compat.testing.golden", "referencing"): "an optional dependency (the [test] extra)",
+    ("compat.convert.validation", "jsonschema"): "an optional dependency (the [test] extra); "
+    "only validating JSON documents needs it",
+    ("compat.convert.validation", "referencing"): "an optional dependency (the [test] extra)",
 }
 
 

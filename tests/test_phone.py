@@ -4,6 +4,7 @@ with the phonenumbers path."""
 from __future__ import annotations
 
 import random
+import sys
 
 import phonenumbers
 import pytest
@@ -11,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from phonenumbers.phonemetadata import PhoneMetadata
 
+from compat import _phone_fast as fast
 from compat import phone
+from compat._phone_metadata import PARSE_REASONS, Invalid
 from compat.errors import InvalidParameter, InvalidPhoneNumber
 from compat.phone import NumberKind, NumberStyle, classify, normalize, parse_wire, render
 
@@ -88,8 +91,12 @@ def test_011_is_an_international_prefix_in_north_america_not_a_short_code(value:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("sms:+14155551212", "+14155551212"), ("SMS:415-555-1212", "+14155551212"),
-     ("sms:12345", "12345"), ("sms: +44 20 7946 0958", "+442079460958")],
+    [
+        ("sms:+14155551212", "+14155551212"),
+        ("SMS:415-555-1212", "+14155551212"),
+        ("sms:12345", "12345"),
+        ("sms: +44 20 7946 0958", "+442079460958"),
+    ],
 )
 def test_sms_uris_are_a_prefix_not_a_channel(value: str, expected: str) -> None:
     assert classify(value) is not NumberKind.CHANNEL
@@ -529,7 +536,10 @@ def test_normalize_is_idempotent(text: str, region: str) -> None:
     except InvalidPhoneNumber:
         return
     assert normalize(once, region) == once
-    assert normalize(once) == once  # canonical forms do not depend on the region
+    if classify(once, region) is not NumberKind.SHORT_CODE:
+        # canonical forms do not depend on the region, short codes aside: "010" is one in GB,
+        # and too short for a number in the US, where short codes have 5 or 6 digits
+        assert normalize(once) == once
 
 
 @given(st.one_of(nanp_variants().map(lambda case: case[1]), international()))
@@ -563,3 +573,194 @@ def test_sender_id_rule(text: str) -> None:
         except InvalidPhoneNumber:
             return
         assert kind is not NumberKind.ALPHANUMERIC
+
+
+# ------------------------------------------------------------------------------------------------
+# the direct route (compat._phone_fast): phonenumbers' reading, from its metadata
+
+ALL_REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
+NUMBER_TYPES = [
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.VOIP,
+    phonenumbers.PhoneNumberType.UAN,
+    phonenumbers.PhoneNumberType.PAGER,
+]
+#: (region, its country code, a national significant number of the region) for every example
+#: number of every type of every region: the seeds the generated numbers are varied from.
+EXAMPLES = [
+    (region, number.country_code, phonenumbers.national_significant_number(number))
+    for region in ALL_REGIONS
+    for kind in NUMBER_TYPES
+    if (number := phonenumbers.example_number_for_type(region, kind)) is not None
+]
+FORMATS = [
+    phonenumbers.PhoneNumberFormat.NATIONAL,
+    phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    phonenumbers.PhoneNumberFormat.E164,
+    phonenumbers.PhoneNumberFormat.RFC3966,
+]
+
+
+def _read_by_phonenumbers(text: str, region: str | None) -> tuple[str, object]:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        return ("refused", PARSE_REASONS[exc.error_type])
+    return ("ok", (number.country_code, phonenumbers.national_significant_number(number)))
+
+
+def _read_directly(digits: str, plus: bool, region: str) -> tuple[str, object] | None:
+    try:
+        plan, nsn = fast._international(digits) if plus else fast._national(digits, region)
+    except Invalid as exc:
+        return ("refused", exc.reason)
+    except fast._Defer:
+        return None
+    return ("ok", (plan.code, nsn))
+
+
+@st.composite
+def varied_numbers(draw: st.DrawFn) -> tuple[str, bool, str]:
+    """(ASCII digits, after a plus, region): an example number of some region with digits
+    replaced, dropped or added, and prefixes where phonenumbers decides what to strip (national
+    prefixes, the country code, international prefixes), read in its own region or another."""
+    region, code, nsn = draw(st.sampled_from(EXAMPLES))
+    digits = list(nsn)
+    for _ in range(draw(st.integers(0, 3))):
+        digits[draw(st.integers(0, len(digits) - 1))] = draw(st.sampled_from(DIGITS))
+    cut = draw(st.integers(-3, 3))
+    text = "".join(digits[:cut] if cut < 0 else digits) + "".join(
+        draw(st.sampled_from(DIGITS)) for _ in range(max(cut, 0))
+    )
+    prefix = draw(st.sampled_from(["", "", "0", "1", "8", "9", "00", "01", "011", "15", str(code)]))
+    plus = draw(st.booleans())
+    text = prefix + text
+    if plus:
+        text = str(code) + text if draw(st.booleans()) else text
+    elif draw(st.booleans()):
+        region = draw(st.sampled_from(ALL_REGIONS))
+    return text, plus, region
+
+
+@given(varied_numbers())
+def test_direct_reading_agrees_with_phonenumbers(case: tuple[str, bool, str]) -> None:
+    """The direct route reads ``+digits`` and national digits exactly as phonenumbers.parse does
+    (the same country code and national number, or the same refusal), or hands over."""
+    digits, plus, region = case
+    direct = _read_directly(digits, plus, region)
+    if direct is not None:
+        assert direct == _read_by_phonenumbers(
+            ("+" if plus else "") + digits, None if plus else region
+        )
+
+
+@given(varied_numbers())
+def test_direct_e164_agrees_with_the_phonenumbers_path(case: tuple[str, bool, str]) -> None:
+    """With the project's validity rules on top: the same E.164 or the same reason."""
+    digits, plus, region = case
+    text = ("+" if plus else "") + digits
+    try:
+        direct: tuple[str, str] | None = ("ok", fast.e164(digits, plus, region))
+    except Invalid as exc:
+        direct = ("refused", exc.reason)
+    except fast._Defer:
+        direct = None
+    if direct is not None:
+        try:
+            slow = ("ok", phone._to_e164(text, region))
+        except Invalid as exc:
+            slow = ("refused", exc.reason)
+        assert direct == slow
+
+
+def test_direct_reading_agrees_on_every_region() -> None:
+    """A sweep, not a sample: every example number of every region, as it is and varied around
+    its national prefix and length, read in its own region and with a plus; few hand over."""
+    rng = random.Random(20100401)
+    checked = deferred = 0
+    for region, code, nsn in EXAMPLES:
+        for prefix in ("", "0", "1", "00", "8", str(code)):
+            for cut in (0, -1, 1):
+                body = nsn[:cut] if cut < 0 else nsn + rng.choice(DIGITS) * cut
+                for digits, plus in ((prefix + body, False), (f"{code}{prefix}{body}", True)):
+                    direct = _read_directly(digits, plus, region)
+                    checked += 1
+                    if direct is None:
+                        deferred += 1
+                        continue
+                    expected = _read_by_phonenumbers(
+                        ("+" if plus else "") + digits, None if plus else region
+                    )
+                    assert direct == expected, (digits, plus, region)
+    assert checked > 20_000
+    assert deferred < checked / 1000
+
+
+@st.composite
+def decorated_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    """(text, region): a number of any region written as people and systems write them."""
+    region, code, nsn = draw(st.sampled_from(EXAMPLES))
+    digits = list(nsn)
+    for _ in range(draw(st.integers(0, 2))):
+        digits[draw(st.integers(0, len(digits) - 1))] = draw(st.sampled_from(DIGITS))
+    number = phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int("".join(digits)),
+        italian_leading_zero=digits[0] == "0",
+    )
+    text = phonenumbers.format_number(number, draw(st.sampled_from(FORMATS)))
+    if text.startswith("+") and draw(st.booleans()):
+        text = draw(st.sampled_from(["00", "011 ", "00 "])) + text[1:]
+        region = draw(st.sampled_from(ALL_REGIONS))
+    if draw(st.booleans()):
+        text = text.translate(FULLWIDTH).replace("+", "＋")
+    text = draw(SPACES) + text + draw(SPACES)
+    if draw(st.booleans()):
+        text = draw(st.sampled_from(["whatsapp:", "rcs:", "tel:", "sms:"])) + text
+    return text, draw(st.sampled_from([region, region.lower(), "US", "GB", "DE", "AR", "BR"]))
+
+
+@given(decorated_numbers())
+def test_fast_path_agrees_with_phonenumbers_path_in_every_region(case: tuple[str, str]) -> None:
+    text, region = case
+    assert _outcome(normalize, text, region) == _outcome(phone._normalize_slow, text, region)
+
+
+@pytest.mark.parametrize(
+    ("value", "region"),
+    [
+        ("020 7946 0958", "GB"),
+        ("030 123456", "DE"),
+        ("011 15 2345 6789", "AR"),
+        ("0044 20 7946 0958", "FR"),
+        ("011 44 20 7946 0958", "US"),
+        ("tel:+44-20-7946-0958", "US"),
+        ("０２０ ７９４６ ０９５８", "GB"),
+        ("＋４４ ２０ ７９４６ ０９５８", "US"),
+        ("whatsapp:+44 20 7946 0958", "US"),
+        ("\u00a0 +44 20 7946 0958\t", "US"),
+        ("+44 (0)20 7946 0958", "US"),
+        ("12345678", "DK"),
+        ("12345", "DK"),
+    ],
+)
+def test_direct_route_does_not_call_phonenumbers(
+    value: str, region: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = phone._normalize_slow(value, region)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("phonenumbers.parse called")
+
+    monkeypatch.setattr(phonenumbers, "parse", boom)
+    assert normalize(value, region) == expected
+
+
+def test_edge_characters_are_every_space() -> None:
+    """What the direct route strips and drops is what the slow path's ``\\s`` means."""
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert spaces <= set(fast.EDGE_CHARS)
+    assert set(fast.EDGE_CHARS) - spaces == set(fast.INVISIBLE)

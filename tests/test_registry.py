@@ -72,11 +72,14 @@ def toy_distribution(tmp_path: Path) -> Iterator[Path]:
         registry.unregister("broken-1.0")
 
 
+BUILTIN = ["2008-08-01", "2010-04-01", "2010-04-01-sms", "2010-04-01-xml", "2010-04-01-sms-xml"]
+
+
 def test_builtin_names() -> None:
-    assert {"2008-08-01", "2010-04-01", "2010-04-01-sms"} <= set(registry.names())
+    assert set(BUILTIN) <= set(registry.names())
 
 
-@pytest.mark.parametrize("name", ["2008-08-01", "2010-04-01", "2010-04-01-sms"])
+@pytest.mark.parametrize("name", BUILTIN)
 def test_builtin_backends_load_and_keep_the_protocol(name: str) -> None:
     backend = registry.get(name)
     assert isinstance(backend, Backend)

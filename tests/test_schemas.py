@@ -37,9 +37,18 @@ SCHEMA_NAMES = {
 }
 
 
+XSDS = {
+    "2008-08-01": ("v2008", "twilio-response.xsd"),
+    "2010-04-01-xml": ("v2010", "messages.xsd"),
+    "2010-04-01-sms-xml": ("v2010", "sms-messages.xsd"),
+}
+XML_DIALECTS = tuple(XSDS)
+
+
 @cache
-def xsd() -> etree.XMLSchema:
-    data = data_root("schemas").joinpath("v2008").joinpath("twilio-response.xsd").read_bytes()
+def xsd(dialect: str = "2008-08-01") -> etree.XMLSchema:
+    folder, name = XSDS[dialect]
+    data = data_root("schemas").joinpath(folder).joinpath(name).read_bytes()
     return etree.XMLSchema(parse_xml(data, dialect="xsd"))
 
 
@@ -61,9 +70,9 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schemas[name], registry=registry)
 
 
-def check_xml(body: bytes) -> None:
-    document = parse_xml(body, dialect="2008-08-01")
-    schema = xsd()
+def check_xml(body: bytes, dialect: str = "2008-08-01") -> None:
+    document = parse_xml(body, dialect=dialect)
+    schema = xsd(dialect)
     assert schema.validate(document), schema.error_log.last_error
 
 
@@ -73,14 +82,15 @@ def check_json(dialect: str, kind: str, body: bytes) -> None:
 
 
 def check(dialect: str, kind: str, response: WireResponse) -> None:
-    if dialect == "2008-08-01":
-        check_xml(response.body)
+    if dialect in XSDS:
+        check_xml(response.body, dialect)
     else:
         check_json(dialect, kind, response.body)
 
 
 def test_schemas_are_well_formed() -> None:
-    assert isinstance(xsd(), etree.XMLSchema)
+    for dialect in XSDS:
+        assert isinstance(xsd(dialect), etree.XMLSchema)
     schemas = json_schemas()
     assert set(schemas) == set(SCHEMA_NAMES.values())
     for schema in schemas.values():
@@ -90,7 +100,7 @@ def test_schemas_are_well_formed() -> None:
 # -- golden responses ------------------------------------------------------------------------------
 
 CANONICAL = [
-    case for dialect in ("2008-08-01", *JSON_DIALECTS) for case in fixtures.cases(dialect)
+    case for dialect in (*XML_DIALECTS, *JSON_DIALECTS) for case in fixtures.cases(dialect)
     if case.canonical and case.result_kind != "deleted"
 ]
 
@@ -127,11 +137,10 @@ def test_twilio_fetch_example_is_valid_against_the_message_schema() -> None:
 
 
 def _messages(dialect: str) -> st.SearchStrategy[Message]:
-    xml = dialect == "2008-08-01"
-    return ms.messages(xml_safe=xml, known_directions=xml)
+    return ms.messages(xml_safe=dialect in XSDS, known_directions=dialect == "2008-08-01")
 
 
-@pytest.mark.parametrize("dialect", ["2008-08-01", *JSON_DIALECTS])
+@pytest.mark.parametrize("dialect", [*XML_DIALECTS, *JSON_DIALECTS])
 def test_rendered_messages_are_valid(dialect: str) -> None:
     backend = get(dialect)
 
@@ -142,7 +151,7 @@ def test_rendered_messages_are_valid(dialect: str) -> None:
     run()
 
 
-@pytest.mark.parametrize("dialect", ["2008-08-01", *JSON_DIALECTS])
+@pytest.mark.parametrize("dialect", [*XML_DIALECTS, *JSON_DIALECTS])
 def test_rendered_pages_are_valid(dialect: str) -> None:
     backend: Backend = get(dialect)
 
@@ -157,11 +166,11 @@ def test_rendered_pages_are_valid(dialect: str) -> None:
     run()
 
 
-@pytest.mark.parametrize("dialect", ["2008-08-01", *JSON_DIALECTS])
+@pytest.mark.parametrize("dialect", [*XML_DIALECTS, *JSON_DIALECTS])
 def test_rendered_errors_are_valid(dialect: str) -> None:
     backend = get(dialect)
 
-    @given(ms.api_errors(xml_safe=dialect == "2008-08-01"))
+    @given(ms.api_errors(xml_safe=dialect in XSDS))
     def run(error: ApiError) -> None:
         check(dialect, "error", backend.render_error(error))
 
@@ -228,3 +237,29 @@ def test_an_empty_2010_page_is_valid() -> None:
     page = backend.make_page(AC, ListQuery(), (), page=0, page_size=50, total=0)
     assert isinstance(page, MessagePage)
     check_json("2010-04-01", "page", backend.render_page(page).body)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "inner"),
+    [
+        ("2010-04-01-xml", "<Message><Sid>SM1</Sid></Message>"),
+        ("2010-04-01-xml", '<Messages page="0" pagesize="50" start="0" end="0"/>'),
+        ("2010-04-01-xml", "<SMSMessage/>"),
+        ("2010-04-01-sms-xml", '<SMSMessages page="0" pagesize="50" start="0" end="0" uri=""'
+                               ' firstpageuri="" previouspageuri="" nextpageuri=""/>'),
+        ("2010-04-01-sms-xml", "<Message/>"),
+    ],
+)
+def test_2010_xsds_refuse_broken_documents(dialect: str, inner: str) -> None:
+    document = parse_xml(f"<TwilioResponse>{inner}</TwilioResponse>".encode(), dialect="x")
+    assert xsd(dialect).validate(document) is False
+
+
+@pytest.mark.parametrize("dialect", ["2010-04-01-xml", "2010-04-01-sms-xml"])
+def test_an_empty_2010_xml_page_writes_its_blank_uris_and_is_valid(dialect: str) -> None:
+    backend = get(dialect)
+    body = backend.render_page(backend.make_page(AC, ListQuery(), (), page=0, page_size=50,
+                                                 total=0)).body
+    assert b'previouspageuri=""' in body
+    assert b'nextpageuri=""' in body
+    check_xml(body, dialect)

@@ -118,7 +118,6 @@ def test_empty_response_has_no_verbs() -> None:
     ("data", "dialect"),
     [
         (b"<Response><Message>hi</Message></Response>", "2008-08-01"),
-        (b"<Response><Sms>hi</Sms></Response>", "2010-04-01"),
         (b"<Response><Say>hi</Say></Response>", None),
         (b"<Reply><Message>hi</Message></Reply>", None),
         (b"<Response><Sms><Body>hi</Body></Sms></Response>", None),
@@ -243,3 +242,13 @@ _XML_TEXT = st.text(
 )
 def test_render_then_parse_round_trips_2010(verbs: list[MessageVerb | Redirect]) -> None:
     assert twiml.parse(twiml.render(verbs), dialect="2010-04-01").verbs == tuple(verbs)
+
+
+def test_2010_twiml_kept_sms_and_reads_both_verbs() -> None:
+    data = b"<Response><Sms to='+15558675310'>old</Sms><Message>new</Message></Response>"
+    read = twiml.parse(data, dialect="2010-04-01")
+    assert [(v.verb, v.body) for v in read.messages] == [("Sms", "old"), ("Message", "new")]
+    # Written as 2010, both are <Message>; 2008 still refuses <Message>.
+    assert twiml.render(read, dialect="2010-04-01").count(b"<Message") == 2
+    with pytest.raises(UnexpectedDocument, match="unknown verb <Message>"):
+        twiml.parse(data, dialect="2008-08-01")

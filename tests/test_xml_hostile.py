@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compat._xml import parse_xml
+from compat.backends import get
 from compat.errors import HostileDocument, MalformedDocument, ResponseError
+from compat.wire import WireResponse
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -235,3 +237,32 @@ def test_doctype_behind_comments_and_processing_instructions_is_refused() -> Non
 def test_declaration_text_inside_the_document_is_only_text() -> None:
     root = parse_xml(b"<r><Body>&lt;!DOCTYPE is just words; ENTITY too</Body></r>", dialect="x")
     assert root[0].text == "<!DOCTYPE is just words; ENTITY too"
+
+
+XML_BACKENDS = ["2008-08-01", "2010-04-01-xml", "2010-04-01-sms-xml"]
+
+
+@pytest.mark.parametrize("dialect", XML_BACKENDS)
+@pytest.mark.parametrize(
+    "document",
+    [BILLION_LAUGHS, QUADRATIC, XXE_FILE, EXTERNAL_DTD, NETWORK_DTD, PARAMETER_ENTITY],
+    ids=["billion-laughs", "quadratic", "xxe-file", "external-dtd", "network-dtd", "param-entity"],
+)
+def test_every_xml_backend_refuses_hostile_documents(dialect: str, document: bytes) -> None:
+    backend = get(dialect)
+    for parse in (backend.parse_message, backend.parse_page, backend.parse_error):
+        with pytest.raises(HostileDocument) as info:
+            parse(WireResponse(400 if parse == backend.parse_error else 200,
+                               (("Content-Type", "application/xml"),), document))
+        assert info.value.dialect == dialect
+        assert "root:" not in str(info.value)
+
+
+@pytest.mark.parametrize("dialect", XML_BACKENDS)
+def test_every_xml_backend_refuses_deep_and_huge_documents(dialect: str) -> None:
+    backend = get(dialect)
+    deep = b"<TwilioResponse>" + b"<a>" * 100 + b"</a>" * 100 + b"</TwilioResponse>"
+    huge = b"<TwilioResponse><Body>" + b"x" * (17 * 1024 * 1024) + b"</Body></TwilioResponse>"
+    for document in (deep, huge):
+        with pytest.raises(HostileDocument):
+            backend.parse_message(WireResponse(200, (), document))

@@ -1,7 +1,8 @@
 """The registry of wire dialects.
 
-Rules: a backend is found by its name (``"2008-08-01"``, ``"2010-04-01"``, ``"2010-04-01-sms"``) or
-passed as an object. The built-in three are imported lazily on first use. Other packages add
+Rules: a backend is found by its name (``"2008-08-01"``, ``"2010-04-01"``, ``"2010-04-01-sms"``,
+and the 2010 XML representations ``"2010-04-01-xml"`` and ``"2010-04-01-sms-xml"``) or passed as an
+object. The built-in five are imported lazily on first use. Other packages add
 dialects through the entry-point group ``compat.backends`` (the entry point names the dialect and
 points at a backend class, a factory, or an instance); code can also :func:`register` one at run
 time. Every backend is checked against the :class:`~compat.backends.base.Backend` protocol when it
@@ -47,6 +48,8 @@ _BUILTIN: dict[str, str] = {
     "2008-08-01": "compat.backends.v2008:Backend2008",
     "2010-04-01": "compat.backends.v2010:Backend2010",
     "2010-04-01-sms": "compat.backends.v2010_sms:Backend2010Sms",
+    "2010-04-01-sms-xml": "compat.backends.v2010_sms_xml:Backend2010SmsXml",
+    "2010-04-01-xml": "compat.backends.v2010_xml:Backend2010Xml",
 }
 
 _lock = threading.Lock()

@@ -8,9 +8,12 @@ Rules this module keeps:
 * Forms are read with Twilio's validation order and codes: ``To`` missing (21604); ``From`` and
   ``MessagingServiceSid`` missing (21603); no body and no media (the dialect's code, 21602 or
   21619); ``To`` invalid (21211); ``From`` invalid (21212); body over the dialect's limit (21605 or
-  21617); too many media (21623); then any other bad value (400). A blank parameter counts as
-  absent; the last of repeated scalars wins; unknown parameters are ignored, as Twilio ignores
-  them. The server side raises only :class:`~compat.errors.ApiError`.
+  21617); too many media (21623); then any other bad value: Twilio's code for its field where it
+  documents one (:data:`~compat.backends.codes.INVALID_VALUE`: 21624, 35111, 35115, 35126; a
+  ``PageSize`` over 1,000 is 20007), else the generic 20001. A blank parameter counts as absent;
+  the last of repeated scalars wins; unknown parameters are ignored, as Twilio ignores them. List
+  filters that are not numbers get create's code and text (21211 / 21212). The server side raises
+  only :class:`~compat.errors.ApiError`, always with a code.
 * Numbers are normalized once, by the model's own converters.
 """
 
@@ -23,7 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from compat.backends.codes import bad_request, body_required, body_too_long, twilio_error
+from compat.backends.codes import (
+    PAGE_SIZE_TOO_LARGE,
+    SEND_AT_MISSING,
+    body_required,
+    body_too_long,
+    invalid_value,
+    twilio_error,
+)
 from compat.backends.dates import (
     format_filter_date,
     format_iso_instant,
@@ -142,33 +152,36 @@ def _decode_scalar(param: Param, text: str) -> object:
     kind = param.kind
     if kind == "int":
         if not _INT.fullmatch(text):
-            raise bad_request(f"{param.wire} must be an integer, got {text!r}")
+            raise invalid_value(param.model, f"{param.wire} must be an integer, got {text!r}")
         return int(text)
     if kind == "bool":
         if text in _TRUE:
             return True
         if text in _FALSE:
             return False
-        raise bad_request(f"{param.wire} must be true or false, got {text!r}")
+        raise invalid_value(param.model, f"{param.wire} must be true or false, got {text!r}")
     if kind == "decimal":
         number = finite_decimal(text)
         if number is None:
-            raise bad_request(f"{param.wire} must be a decimal number, got {text!r}")
+            raise invalid_value(
+                param.model, f"{param.wire} must be a decimal number, got {text!r}"
+            )
         return number
     if kind == "datetime":
         try:
             return parse_iso_instant(text)
         except ValueError:
-            raise bad_request(
-                f"{param.wire} must be an ISO 8601 date and time, got {text!r}"
+            raise invalid_value(
+                param.model, f"{param.wire} must be an ISO 8601 date and time, got {text!r}"
             ) from None
     if kind == "date":
         try:
             return parse_filter_date(text)
         except ValueError:
-            raise bad_request(
+            raise invalid_value(
+                param.model,
                 f"{param.wire} must be a date (YYYY-MM-DD) or an ISO 8601 date and time, "
-                f"got {text!r}"
+                f"got {text!r}",
             ) from None
     return text
 
@@ -229,7 +242,7 @@ def decode_create(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> NewM
     except InvalidPhoneNumber as exc:
         raise _number_error(exc, rules) from None
     except InvalidParameter as exc:
-        deferred = deferred or bad_request(str(exc))
+        deferred = deferred or _value_error(exc, rules, last)
     if body is not None and len(body) > rules.max_body_length:
         raise body_too_long(rules.body_too_long_code, rules.max_body_length)
     if len(media) > rules.max_media:
@@ -242,29 +255,45 @@ def decode_create(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> NewM
     return message
 
 
+def _value_error(
+    exc: InvalidParameter, rules: DialectRules, last: dict[str, str] | None = None
+) -> ApiError:
+    """Twilio's answer to a value the model refused (see the module rules)."""
+    field = exc.parameter
+    if field == "send_at" and last is not None:
+        if last.get("ScheduleType") and not last.get("SendAt"):
+            return twilio_error(*SEND_AT_MISSING)
+        if not last.get("ScheduleType"):
+            return invalid_value(None, "Invalid SendAt: SendAt needs ScheduleType=fixed.")
+    wire = rules.wire_name(field) if field else None
+    return invalid_value(field, f"Invalid {wire}: {exc}" if wire else str(exc))
+
+
 def decode_query(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> ListQuery:
     """Read list filters and paging, raising :class:`ApiError` for a bad value."""
     values, deferred = _read(rules.list_params, pairs, dict(pairs))
     try:
         query = ListQuery(**values)  # type: ignore[arg-type]
     except InvalidPhoneNumber as exc:
-        code = rules.invalid_number.get(exc.field or "to", rules.invalid_number["to"])[0]
-        wire = rules.wire_name(exc.field or "to")
-        raise twilio_error(
-            code, f"The '{wire}' number {exc.value} is not a valid phone number."
-        ) from None
+        raise _number_error(exc, rules) from None
     except InvalidParameter as exc:
-        raise deferred or bad_request(str(exc)) from None
+        size = values.get("page_size")
+        if deferred is None and isinstance(size, int) and size > 1000:
+            deferred = twilio_error(
+                PAGE_SIZE_TOO_LARGE, f"Page size too large: PageSize is at most 1000, got {size}."
+            )
+        raise deferred or _value_error(exc, rules) from None
     if deferred is not None:
         raise deferred
     return query
 
 
 def decode_update(pairs: Sequence[tuple[str, str]]) -> MessageUpdate:
-    """Read an update form, raising :class:`ApiError` (400) for anything but redact or cancel."""
+    """Read an update form, raising :class:`ApiError` (400, 20001) for anything but redact or
+    cancel."""
     body = form_value(pairs, "Body")
     status = form_value(pairs, "Status")
     try:
         return MessageUpdate(body=body, status=status or None)
     except InvalidParameter as exc:
-        raise bad_request(str(exc)) from None
+        raise invalid_value(exc.parameter, f"Unable to update record: {exc}") from None

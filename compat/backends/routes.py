@@ -1,15 +1,25 @@
 """Where a dialect's resource lives: ``{prefix}{account}{collection}[/{sid}]{suffix}``.
 
 Rules: a :class:`Routes` value builds the list and instance paths of one resource and matches a
-path back to ``(account, sid or None)``. Matching is structural only; SIDs are checked by the
-backend, which answers its own 404 for a malformed one.
+path back to ``(account, sid or None)``. Paths are built with ``suffix``; the server side also
+accepts each of ``also`` (the 2010 XML representation is both the bare path and ``.xml``).
+Matching is structural only; SIDs are checked by the backend, which answers its own 404 for a
+malformed one. A SID segment holding a dot names a representation (``SM….json``): when that
+suffix is not one of this route's, the path is not this route's.
 """
 
 from __future__ import annotations
 
 import attrs
 
-__all__ = ["Routes"]
+__all__ = ["Routes", "extension"]
+
+
+def extension(path: str) -> str:
+    """The representation suffix of ``path``'s last segment (``".json"``, ``".xml"``, or ``""``)."""
+    last = path.rsplit("/", 1)[-1]
+    dot = last.rfind(".")
+    return last[dot:] if dot > 0 else ""
 
 
 @attrs.frozen
@@ -19,12 +29,23 @@ class Routes:
     prefix: str
     collection: str
     suffix: str
+    #: Other suffixes the server side accepts for the same resource (never written).
+    also: tuple[str, ...] = ()
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """Every suffix accepted, longest first (so ``.xml`` is tried before the bare path)."""
+        return tuple(sorted({self.suffix, *self.also}, key=len, reverse=True))
 
     def list_path(self, account_sid: str) -> str:
         return f"{self.prefix}{account_sid}{self.collection}{self.suffix}"
 
     def instance_path(self, account_sid: str, sid: str) -> str:
         return f"{self.prefix}{account_sid}{self.collection}/{sid}{self.suffix}"
+
+    def speaks(self, path: str) -> bool:
+        """Whether ``path``'s representation suffix is one this route accepts."""
+        return extension(path) in self.suffixes
 
     def match(self, path: str) -> tuple[str, str | None] | None:
         """``(account, sid or None)`` when ``path`` is this dialect's, else ``None``.
@@ -40,11 +61,16 @@ class Routes:
         if not rest.startswith(self.collection):
             return None
         rest = rest[len(self.collection):]
-        if rest == self.suffix:
-            return account, None
-        if not rest.startswith("/") or not rest.endswith(self.suffix):
+        for suffix in self.suffixes:
+            if rest == suffix:
+                return account, None
+        if not rest.startswith("/"):
             return None
-        sid = rest[1:len(rest) - len(self.suffix)]
-        if not sid or "/" in sid:
-            return None
-        return account, sid
+        for suffix in self.suffixes:
+            if not rest.endswith(suffix):
+                continue
+            sid = rest[1:len(rest) - len(suffix)]
+            if not sid or "/" in sid or "." in sid:
+                continue
+            return account, sid
+        return None

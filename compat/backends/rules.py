@@ -206,6 +206,9 @@ class DialectRules:
     page_uri_order: tuple[str, ...] = ("PageSize", "Page")
     #: Whether page documents carry their own and their neighbours' URIs.
     page_uris: bool = True
+    #: Whether a paging fact without a value is still written, empty (2010 XML writes
+    #: ``previouspageuri=""``), rather than left out.
+    page_blanks: bool = False
     #: The paging facts of a page document, in the order written (:class:`Field` values naming
     #: :class:`~compat.model.MessagePage` attributes; ``items`` is the list of records).
     page_fields: tuple[Field, ...]

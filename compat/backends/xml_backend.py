@@ -5,22 +5,25 @@ Rules this module keeps:
 * Responses are ``<TwilioResponse>`` documents (the rules' content type, UTF-8, an XML
   declaration, no indentation) holding one message element (the rules' ``message_name``), one
   page element (``list_name``, its paging facts as attributes named by ``page_fields``; a fact
-  that is ``None`` is left out) or one ``<RestException>``. Message elements hold the rules'
-  ``fields`` in their order; an empty or null value is a self-closing element (``<DateSent/>``).
+  that is ``None`` is left out, or written empty when the rules say ``page_blanks``) or one
+  ``<RestException>``. Message elements hold the rules' ``fields`` in their order; an empty or
+  null value is a self-closing element (``<DateSent/>``).
 * Characters XML 1.0 cannot carry are written as U+FFFD; a carriage return is written ``&#13;`` so
   it survives the parser's line-end normalisation.
 * Reading is strict: documents come from :func:`compat._xml.parse_xml` (no DTDs, no entities, size
   and depth limits); an unknown or repeated element or attribute, a missing Sid, AccountSid or
   Status, a mistyped value or a document of another kind raises
-  :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and
-  ``readable_fields``. An absent ``Body`` is ``None``, an empty one ``""``; other blank text is
-  ``None``. A dialect whose documents carry no ``api_version`` reads its own. A 2xx answer of
-  another content type (an HTML page) is ``UnexpectedDocument`` naming it, before any parsing.
+  :class:`~compat.errors.UnexpectedDocument`. The reader knows ``fields`` and ``readable_fields``;
+  prose (``ErrorMessage``) is kept as written, other values lose outer whitespace; a
+  ``subresources`` field (``<SubresourceUris>``, links derived from the SIDs) is checked for shape
+  (text-only children) and otherwise ignored. An absent ``Body`` is ``None``, an empty one ``""``;
+  other blank text is ``None``. A dialect whose documents carry no ``api_version`` reads its own. A
+  2xx answer of another content type (an HTML page) is ``UnexpectedDocument`` naming it, before
+  any parsing.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -34,7 +37,8 @@ from compat.backends.flags import FLAG_WORDS, direction_from_flags, flags_from_d
 from compat.backends.form_backend import FormBackend
 from compat.backends.forms import finite_decimal
 from compat.backends.numbers import read_number, write_number
-from compat.backends.rules import DialectRules, Field
+from compat.backends.rules import DERIVED, DialectRules, Field
+from compat.backends.xml_text import element, escape
 from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
 from compat.model import Direction, Message, MessagePage, Status
 from compat.wire import WireResponse
@@ -43,33 +47,12 @@ __all__ = ["XmlBackend"]
 
 _DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _XML_TYPES: Final = frozenset({"", "application/xml", "text/xml"})
-_ILLEGAL: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STATUSES: Final = Status._value2member_map_
 _DIRECTIONS: Final = Direction._value2member_map_
 _REQUIRED: Final = ("sid", "account_sid", "status")
 _ERROR_ELEMENTS: Final = frozenset({"Status", "Message", "Code", "MoreInfo"})
+_FREE_TEXT: Final = frozenset({"error_message"})  # prose, kept as written; identifiers are stripped
 _PAGE_COUNTS: Final = frozenset({"page", "page_size", "start", "end", "total", "num_pages"})
-
-
-def escape(text: str) -> str:
-    """``text`` as XML 1.0 element content (see the module rules)."""
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("\ufffd", text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
-
-
-def _element(name: str, text: str | None) -> str:
-    if not text:
-        return f"<{name}/>"
-    return f"<{name}>{escape(text)}</{name}>"
 
 
 def _is_blank(text: str | None) -> bool:
@@ -88,7 +71,7 @@ class XmlBackend(FormBackend):
         self._headers = (("Content-Type", self.rules.content_type),)
         self._writers = tuple((f.wire, self._writer(f)) for f in self.rules.fields)
         readable = (*self.rules.fields, *self.rules.readable_fields)
-        self._readers = {f.wire: (f.model, self._reader(f), f.kind == "flags") for f in readable}
+        self._readers = {f.wire: (f.model, self._reader(f), f.kind) for f in readable}
         wires = {f.model: f.wire for f in readable}
         self._required = tuple((wires.get(model, model), model) for model in _REQUIRED)
         self._page_attributes = {f.wire: f.model for f in self.rules.page_fields
@@ -126,7 +109,7 @@ class XmlBackend(FormBackend):
     def message_xml(self, message: Message) -> str:
         """The message element this dialect writes."""
         name = self.rules.message_name
-        inner = "".join(_element(wire, write(message)) for wire, write in self._writers)
+        inner = "".join(element(wire, write(message)) for wire, write in self._writers)
         return f"<{name}>{inner}</{name}>"
 
     def _document(self, inner: str) -> bytes:
@@ -142,10 +125,11 @@ class XmlBackend(FormBackend):
                 f"a {self.name} page needs total and num_pages; build it with make_page()",
                 parameter="total",
             )
+        blanks = self.rules.page_blanks
         attributes = "".join(
-            f' {wire}="{escape(str(value)).replace(chr(34), "&quot;")}"'
+            f' {wire}="{escape("" if value is None else str(value)).replace(chr(34), "&quot;")}"'
             for wire, model in self._page_attributes.items()
-            if (value := getattr(page, model)) is not None
+            if (value := getattr(page, model)) is not None or blanks
         )
         head = f"<{self.rules.list_name}{attributes}"
         if not page.items:
@@ -158,13 +142,13 @@ class XmlBackend(FormBackend):
     def render_error(self, error: ApiError) -> WireResponse:
         parts = [
             "<RestException>",
-            _element("Status", str(error.status)),
-            _element("Message", error.message),
+            element("Status", str(error.status)),
+            element("Message", error.message),
         ]
         if error.code is not None:
-            parts.append(_element("Code", str(error.code)))
+            parts.append(element("Code", str(error.code)))
         if error.more_info is not None:
-            parts.append(_element("MoreInfo", error.more_info))
+            parts.append(element("MoreInfo", error.more_info))
         parts.append("</RestException>")
         return WireResponse(error.status, self._headers, self._document("".join(parts)))
 
@@ -179,9 +163,15 @@ class XmlBackend(FormBackend):
     def _reader(self, field: Field) -> Reader:
         tag, kind, style = field.wire, field.kind, self.rules.number_style
 
-        def text(element: etree._Element) -> Any:
+        def word(element: etree._Element) -> Any:
             value = element.text
-            return (value.strip() or None) if value else None
+            return None if _is_blank(value) else value.strip()  # type: ignore[union-attr]
+
+        def verbatim(element: etree._Element) -> Any:
+            value = element.text
+            return None if _is_blank(value) else value
+
+        text = verbatim if field.model in _FREE_TEXT else word
 
         def body(element: etree._Element) -> Any:
             return element.text or ""
@@ -190,7 +180,7 @@ class XmlBackend(FormBackend):
             return read_number(element.text, style)
 
         def date(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             if value is None:
                 return None
             try:
@@ -199,11 +189,11 @@ class XmlBackend(FormBackend):
                 raise self._fail(f"<{tag}> is not an RFC 2822 date: {element.text!r}") from None
 
         def status(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             return None if value is None else (_STATUSES.get(value) or Status(value))
 
         def direction(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             return None if value is None else (_DIRECTIONS.get(value) or Direction(value))
 
         def flags(element: etree._Element) -> Any:
@@ -214,7 +204,7 @@ class XmlBackend(FormBackend):
             return direction_from_flags(self._int_text(element.text, f"<{tag}>"))
 
         def price(element: etree._Element) -> Any:
-            value = text(element)
+            value = word(element)
             if value is None:
                 return None
             number = finite_decimal(value)
@@ -227,8 +217,10 @@ class XmlBackend(FormBackend):
 
         if field.model == "body":
             return body
+        if kind in DERIVED:
+            return text
         readers: dict[str, Reader] = {
-            "text": text, "uri": text, "number": number, "date": date, "status": status,
+            "text": text, "uri": word, "number": number, "date": date, "status": status,
             "direction": direction, "flags": flags, "price": price, "count": count,
             "int": count,
         }
@@ -258,8 +250,11 @@ class XmlBackend(FormBackend):
                 what = "a repeated" if known is not None else "an unknown"
                 raise self._fail(f"<{self.rules.message_name}> holds {what} element <{tag}>")
             seen.add(tag)
-            model, read, is_flags = known
-            if is_flags:
+            model, read, kind = known
+            if kind in DERIVED:
+                self._check_links(child)
+                continue
+            if kind == "flags":
                 flags = child  # read last: a Direction element, when present, says more
                 continue
             if len(child):
@@ -278,6 +273,13 @@ class XmlBackend(FormBackend):
             return Message(**values)
         except InvalidParameter as exc:
             raise self._fail(f"<{self.rules.message_name}> {exc}") from None
+
+    def _check_links(self, element: etree._Element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or len(child):
+                raise self._fail(f"<{element.tag}> may hold only text elements")
+        if not _is_blank(element.text):
+            raise self._fail(f"<{element.tag}> holds text outside its elements")
 
     def _root_child(self, data: bytes) -> etree._Element:
         root = parse_xml(data, dialect=self.name)
@@ -369,10 +371,20 @@ class XmlBackend(FormBackend):
     # -- what a round trip keeps ---------------------------------------------------------------
 
     def restrict(self, message: Message) -> Message:
-        """As :meth:`FormBackend.restrict`; also, an absent body reads back as ``""`` and a
-        direction written as Flags reads back as the Flags say."""
+        """As :meth:`FormBackend.restrict`; also, an absent body reads back as ``""``, other text
+        reads back as the reader keeps it (blank text absent, identifiers without outer
+        whitespace), and a direction written as Flags reads back as the Flags say."""
         restricted = super().restrict(message)
         changes: dict[str, Any] = {}
+        for field in self.rules.fields:
+            value = getattr(restricted, field.model)
+            if field.kind != "text" or field.model == "body" or not isinstance(value, str):
+                continue
+            kept = None if _is_blank(value) else value
+            if kept is not None and field.model not in _FREE_TEXT:
+                kept = kept.strip()
+            if kept != value:
+                changes[field.model] = kept
         if "body" in self.rules.carried and restricted.body is None:
             changes["body"] = ""
         flagged = any(f.kind == "flags" for f in self.rules.fields)

@@ -8,11 +8,14 @@ HTTP (``twilio-compat serve``, :func:`serve_in_thread`). The parts, one job each
   (create, fetch, list, update, delete) taking model objects; ``entry``: a new message's content
   and origin; ``accounts``: accounts, keys, numbers, derived SIDs; ``scheduler``: when lifecycle
   steps happen, and their callbacks; ``lifecycle``: what a step does; ``listing``: filters and
-  pages; ``magic``: Twilio's test numbers; ``store``: state and SQLite; ``clock``; ``auth``.
+  pages; ``magic``: Twilio's test numbers; ``checks``: the emulator's own create rules;
+  ``store``: state and SQLite (``dbfile``: opening and checking the file); ``clock``; ``auth``.
 * ``gateway``: the door every request comes through; ``api``: the REST side, routed to the dialect
   backends; ``admin``: ``/__admin`` routes; ``inbound``: incoming messages and TwiML replies;
   ``callbacks``: outgoing HTTP; ``errors``: the error answers the emulator builds.
-* ``transport`` (httpx), ``asgi`` and ``server`` (HTTP): the ways in, over the ``Host`` protocol.
+* ``transport`` (httpx), ``asgi`` and ``server`` (HTTP): the ways in, over the ``Host`` protocol;
+  ``guard``: the served connections' read deadline; ``crosssite``: which browser requests come
+  from another site (refused on ``/__admin``).
 * ``events``: change events of the stored messages, for watchers (:meth:`Emulator.watch`).
 * ``inbox``: the web page a served emulator shows at ``/``, over the ``InboxHost`` protocol.
 

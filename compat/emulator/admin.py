@@ -1,9 +1,12 @@
 """Admin routes under ``/__admin/``: the emulator's controls, for clients that are not Python.
 
 Rules: requests take a JSON object or a form body; answers are JSON objects. Routes need no
-credentials (serve the emulator on loopback only). Auth tokens are returned once, by the route that
-creates an account; no other answer carries a secret. A bad request is a 400 ``{"error": ...}``, an
-unknown route a 404, a wrong method a 405 — never a traceback.
+credentials (serve the emulator on loopback only), but a request a browser marks as coming from
+another site (``Sec-Fetch-Site: cross-site`` or ``same-site``, or an ``Origin`` other than the
+emulator's own) is refused with 403, so no other web page can drive the emulator. Secrets are
+returned once, by the route that creates them (an account's token, an API key's secret); no other
+answer carries one, and callback URLs are shown with their passwords masked. A bad request is a
+400 ``{"error": ...}``, an unknown route a 404, a wrong method a 405 — never a traceback.
 
 ====== ================================= ==================================================
 Method Path                              Does
@@ -28,6 +31,7 @@ POST   /__admin/numbers                  ``number``, ``sms_url``, ``sms_method``
                                          ``account_sid``
 POST   /__admin/outcomes                 ``to``, ``status``, ``error_code``: how delivery ends
 POST   /__admin/accounts                 a new account (``sid``/``auth_token`` optional)
+POST   /__admin/keys                     a new API key (``account_sid``, ``secret`` optional)
 GET    /__admin/callbacks                every outgoing request attempted
 GET    /__admin/problems                 what a strict test would fail on
 ====== ================================= ==================================================
@@ -37,14 +41,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from compat.emulator import inbound
-from compat.emulator.callbacks import Attempt
+from compat.emulator.callbacks import Attempt, masked_url, url_password
 from compat.emulator.clock import ManualClock
+from compat.emulator.crosssite import cross_site_refusal
 from compat.emulator.service import Service
 from compat.emulator.store import message_to_dict
 from compat.errors import CompatError
@@ -54,6 +61,9 @@ from compat.wire import WireRequest, WireResponse, decode_form
 __all__ = ["handle_admin"]
 
 _JSON = (("Content-Type", "application/json"),)
+_MAX_ADVANCE = 100 * 365 * 86400  # a century of seconds: beyond it the date cannot be kept
+
+log = logging.getLogger("compat.emulator")
 
 
 class _Refused(Exception):
@@ -120,14 +130,18 @@ def _message(message: Message) -> dict[str, Any]:
 
 def _attempt(attempt: Attempt) -> dict[str, Any]:
     request = attempt.request
+    password = url_password(request.url)
+    error = attempt.error
+    if error and password:
+        error = error.replace(password, "***")
     return {
         "kind": request.kind,
         "method": request.method,
-        "url": request.url,
+        "url": masked_url(request.url),
         "params": [list(pair) for pair in request.params],
         "message_sid": request.message_sid,
         "status": attempt.status,
-        "error": attempt.error,
+        "error": error,
         "ok": attempt.ok,
     }
 
@@ -142,6 +156,9 @@ def _lookup(service: Service, sid: str) -> Message:
 def handle_admin(service: Service, request: WireRequest) -> WireResponse:
     """Answer one ``/__admin/`` request."""
     parts = [p for p in request.path.split("/") if p][1:]
+    refused = cross_site_refusal(request.headers)
+    if refused is not None:
+        return _answer(403, {"error": refused})
     try:
         route, allowed = _route(parts)
         if route is None:
@@ -152,8 +169,12 @@ def handle_admin(service: Service, request: WireRequest) -> WireResponse:
         return _answer(200, handler(service, _input(request), parts))
     except _Refused as exc:
         return _answer(exc.status, {"error": exc.message})
-    except (CompatError, ValueError, KeyError) as exc:
+    except (CompatError, ValueError, KeyError, OverflowError) as exc:
         return _answer(400, {"error": f"{type(exc).__name__}: {exc}"})
+    except Exception as exc:  # a bug in the emulator: a 500, never a traceback out
+        log.exception("emulator error on %s %s", request.method, request.path)
+        service.errors.append(f"{request.method} {request.path}: {type(exc).__name__}: {exc}")
+        return _answer(500, {"error": "An internal error occurred in the emulator."})
 
 
 Handler = Callable[[Service, dict[str, Any], list[str]], dict[str, Any]]
@@ -174,6 +195,7 @@ def _route(parts: list[str]) -> tuple[str | None, dict[str, Handler]]:
             "numbers": {"GET": _numbers, "POST": _number_add},
             "outcomes": {"POST": _outcome},
             "accounts": {"POST": _account_add},
+            "keys": {"POST": _key_add},
             "callbacks": {"GET": _callbacks},
             "problems": {"GET": _problems},
         }
@@ -220,7 +242,9 @@ def _clock_set(service: Service, data: dict[str, Any], parts: list[str]) -> dict
         try:
             seconds = float(data.get("advance", 1))
         except (TypeError, ValueError):
-            raise _Refused(400, f"'advance' must be seconds, got {data.get('advance')!r}") from None
+            seconds = math.nan
+        if not math.isfinite(seconds) or abs(seconds) > _MAX_ADVANCE:
+            raise _Refused(400, f"'advance' must be seconds, got {data.get('advance')!r}")
         clock.advance(seconds)
     return _clock_get(service, data, parts)
 
@@ -323,6 +347,11 @@ def _account_add(service: Service, data: dict[str, Any], _parts: list[str]) -> d
         _text(data, "sid"), _text(data, "auth_token"), own_numbers_only=own
     )
     return {"sid": account.sid, "auth_token": account.auth_token}
+
+
+def _key_add(service: Service, data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:
+    key = service.accounts.add_api_key(_text(data, "account_sid"), _text(data, "secret"))
+    return {"sid": key.sid, "secret": key.secret, "account_sid": key.account_sid}
 
 
 def _callbacks(service: Service, _data: dict[str, Any], _parts: list[str]) -> dict[str, Any]:

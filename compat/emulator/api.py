@@ -3,12 +3,14 @@
 Rules this module keeps:
 
 * A request is offered to each registered backend's ``parse_request``; the first that claims it owns
-  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: the
-  fallback dialect's 404 (``not_found``), and the request is recorded in the service's
-  ``unrouted``.
+  the answer, rendered in its own dialect (2008 XML, 2010 JSON). No backend claims it: the fallback
+  dialect's 404 (``not_found``, in the representation the path's suffix asks for), and the request
+  is recorded in the service's ``unrouted``.
 * Authentication comes before validation (:mod:`.auth`); missing or wrong credentials, or an
   account other than the one in the path, get 401 / 20003 with a ``WWW-Authenticate`` header. An
-  account only ever sees its own messages (the dialect's 404 for anyone else's SID).
+  account only ever sees its own messages (the dialect's 404 for anyone else's SID). A request to
+  a message that does not exist is a 404 before its form is judged (an invalid update of an
+  unknown SID is a 404, not a 400); a method the resource lacks stays a 405.
 * Which error a library error raised while reading a request becomes, and what a 404 looks like,
   is the backend's to say (``error_for``, ``not_found``): this module never looks at field names,
   limits or codes. The operations themselves are the :class:`~.service.Service`'s.
@@ -29,6 +31,7 @@ from compat.backends.base import (
     ServerCall,
     UpdateCall,
 )
+from compat.backends.form_backend import FormBackend
 from compat.emulator.callbacks import OutgoingRequest
 from compat.emulator.service import Service
 from compat.errors import ApiError, CompatError
@@ -48,12 +51,16 @@ class Api:
         self.service = service
 
     def fallback(self, path: str) -> Backend:
-        """The backend that answers for ``path`` when none claimed it: the first whose API version
-        starts the path, else the first of the newest API version."""
+        """The backend that answers for ``path`` when none claimed it: of those whose API version
+        starts the path, the first whose routes take the path's suffix (``.json`` JSON, none or
+        ``.xml`` XML), else the first; with none, the first of the newest API version."""
         served = self.service.backends
-        for backend in served:
-            if path.startswith(f"/{backend.api_version}/"):
+        same = [b for b in served if path.startswith(f"/{b.api_version}/")]
+        for backend in same:
+            if isinstance(backend, FormBackend) and backend.rules.routes.speaks(path):
                 return backend
+        if same:
+            return same[0]
         return max(served, key=lambda backend: backend.api_version)
 
     def dispatch(self, request: WireRequest, outbox: list[OutgoingRequest]) -> WireResponse:
@@ -83,12 +90,23 @@ class Api:
             response = owner.render_error(denied)
             return attrs.evolve(response, headers=(*response.headers, _CHALLENGE))
         if error is not None:
+            if error.status == 400 and self._names_a_missing_message(owner, request):
+                return owner.render_error(owner.not_found(request.path))
             return owner.render_error(error)
         assert call is not None
         try:
             return self._execute(owner, call, request.path, outbox)
         except ApiError as exc:
             return owner.render_error(exc)
+
+    def _names_a_missing_message(self, backend: Backend, request: WireRequest) -> bool:
+        """Whether ``request`` is addressed to a message its account does not have: that is a 404
+        before anything in the request is judged (an update of an unknown SID)."""
+        try:
+            call = backend.parse_request(WireRequest("GET", request.path))
+        except CompatError:
+            return False
+        return isinstance(call, FetchCall) and self.service.fetch(*_key(call)) is None
 
     def _execute(
         self, backend: Backend, call: ServerCall, path: str, outbox: list[OutgoingRequest]

@@ -3,9 +3,12 @@
 Rules this module keeps:
 
 * ``http`` scopes: the body is read up to :data:`MAX_BODY` bytes (more is a 413, in the dialect's
-  error format), then the emulator answers. API requests are answered on the event loop (they do no
-  I/O); the status callbacks they cause go to the emulator's background dispatcher, after the
-  response. Admin requests may call webhooks, so they run on a worker thread.
+  error format, answered before reading when ``Content-Length`` says so), then the emulator answers.
+  A request whose client went away before its body was read whole (a body cut short, a connection
+  the server's read deadline closed) is not acted on and gets no answer: a truncated form never
+  creates a message. API requests are answered on the event loop (they do no I/O); the status
+  callbacks they cause go to the emulator's background dispatcher, after the response. Admin
+  requests may call webhooks, so they run on a worker thread.
 * ``lifespan`` scopes start the emulator's background work (the timed-mode ticker, the callback
   thread) and stop it at shutdown. Other scope types are refused.
 * With ``inbox`` (the default) and a host that is also an :class:`~.inbox.InboxHost` (as the
@@ -120,7 +123,10 @@ class EmulatorApp(Generic[H]):
         emulator = self.emulator
         path: str = scope["path"]
         method: str = scope["method"]
-        body = await self._read_body(receive)
+        try:
+            body = None if _declared_size(scope) > self.max_body else await self._read_body(receive)
+        except _ClientGone:
+            return
         if body is None:
             error = _too_large(self.max_body)
             response = emulator.api.fallback(path).render_error(error)
@@ -144,7 +150,7 @@ class EmulatorApp(Generic[H]):
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise _ClientGone
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
@@ -153,6 +159,19 @@ class EmulatorApp(Generic[H]):
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _declared_size(scope: Scope) -> int:
+    """The request's ``Content-Length`` (0 when absent or unreadable: the body is then counted)."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            text = value.decode("latin-1").strip()
+            return int(text) if text.isascii() and text.isdigit() else 0
+    return 0
+
+
+class _ClientGone(Exception):
+    """The client disconnected before its request's body was read whole."""
 
 
 def _too_large(limit: int) -> ApiError:

@@ -39,6 +39,8 @@ __all__ = [
     "OutgoingRequest",
     "Sender",
     "build_request",
+    "masked_url",
+    "url_password",
 ]
 
 log = logging.getLogger("compat.emulator")
@@ -279,3 +281,21 @@ def _safe_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def masked_url(url: str) -> str:
+    """``url`` with the password in its user info shown as ``***`` (the user name is kept)."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def url_password(url: str) -> str | None:
+    """The password in ``url``'s user info, if it has one."""
+    userinfo, at, _host = urlsplit(url).netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return None
+    return userinfo.split(":", 1)[1] or None

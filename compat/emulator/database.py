@@ -7,9 +7,11 @@ Rules this module keeps:
   first (``(account_sid, sort_us, seq)``, and per ``To`` / ``From``), due lifecycle steps a range of
   a partial index on ``due_us``. A ``DateSent`` filter is a ``sort_us`` range, since a sent
   message's key time is its ``date_sent``.
-* Each row keeps the record's JSON (``data``, the format every version wrote) and the columns the
-  indexes need, derived from it. A database written before those columns existed (schema 1) is
-  migrated once when opened: columns added and filled, indexes built (``PRAGMA user_version`` 2).
+* The file is opened and checked by :mod:`.dbfile` (settings, exclusive use, one-line refusals);
+  a migration that fails is refused the same way. Each row keeps the record's JSON (``data``, the
+  format every version wrote) and the columns the indexes need, derived from it. A database
+  written before those columns existed (schema 1) is migrated once when opened: columns added
+  and filled, indexes built (``PRAGMA user_version`` 2).
 * Per-account message counts live in ``counts``, kept by triggers in the same transaction, so an
   unfiltered total is one row; filtered totals count the index range.
 * WAL with ``synchronous=FULL``: a change is on disk before :meth:`Database.write` returns, so an
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from compat.emulator.dbfile import open_database, refusal
 from compat.emulator.listing import Window
 from compat.emulator.records import OrderKey, Record, micros, record_from_json, record_to_json
 
@@ -36,14 +39,6 @@ SCHEMA_VERSION = 2
 #: for a sender of twenty), and the newest pages are what every list reads first.
 _CACHE_KIB = 65536
 
-_TABLES = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS accounts (sid TEXT PRIMARY KEY, data TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS api_keys (sid TEXT PRIMARY KEY, data TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS numbers (number TEXT PRIMARY KEY, data TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS messages ("
-    " sid TEXT PRIMARY KEY, account_sid TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL)",
-)
 #: Columns schema 2 added to ``messages``, derived from ``data`` (see :func:`row`).
 _COLUMNS = (
     ("sort_us", "INTEGER"), ("to_", "TEXT"), ("from_", "TEXT"), ("sent_us", "INTEGER"),
@@ -95,20 +90,20 @@ class Database:
     """One SQLite file holding the emulator's state (see the module docstring)."""
 
     def __init__(self, path: Path) -> None:
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn = open_database(path)  # settings, the schema-1 tables, checked usable, held alone
         self.conn = conn
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            self._upgrade()
+        try:
+            conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._upgrade()
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            conn.close()
+            raise refusal(path, exc) from None
 
     def _upgrade(self) -> None:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _TABLES:
-                conn.execute(statement)
             present = {r[1] for r in conn.execute("PRAGMA table_info(messages)")}
             for name, kind in _COLUMNS:
                 if name not in present:

@@ -5,9 +5,9 @@ Rules this module keeps:
 
 * Before an API request is answered, the lifecycle steps due by the clock are taken (timed mode,
   scheduled sends), so a response never shows a status the clock has already passed.
-* Invalid input never becomes a traceback: a bad query string is a 400 and an unexpected failure a
-  500, both in the dialect's format; a failure is logged (without secrets) and kept in the
-  service's ``errors``.
+* Invalid input never becomes a traceback: a bad query string is a 400 (code 20001) and an
+  unexpected failure a 500, both in the dialect's format (admin routes answer their own JSON); a
+  failure is logged (without secrets) and kept in the service's ``errors``.
 * Handling returns the status callbacks a request caused instead of sending them, so each way in
   picks when: :meth:`Gateway.handle` sends them before returning, transports and the ASGI app after
   the response.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from compat.backends.codes import GENERIC_CODE
 from compat.emulator.admin import handle_admin
 from compat.emulator.api import Api
 from compat.emulator.callbacks import OutgoingRequest
@@ -56,7 +57,7 @@ class Gateway:
         try:
             pairs = decode_form(query) if query else []
         except MalformedDocument as exc:
-            error = api_error(400, None, f"The query string could not be read: {exc}")
+            error = api_error(400, GENERIC_CODE, f"The query string could not be read: {exc}")
             return self.api.fallback(path).render_error(error), []
         return self.handle_deferred(WireRequest(method.upper(), path, pairs, headers, body))
 

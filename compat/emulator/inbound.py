@@ -7,13 +7,15 @@ Rules this module keeps:
   emulator does not know is received by the test account and calls no webhook.
 * The webhook gets the parameter set of the number's API version (:mod:`compat.webhooks`), signed
   with the account's token, by the number's method (GET or POST).
-* The reply is read by its content: TwiML (``<Sms>`` for a 2008 number, ``<Message>`` for a 2010
-  one, and ``<Redirect>``), or ``text/plain``, whose text is sent back as one message. An empty
-  reply sends nothing. Relative URLs resolve against the document that held them.
+* The reply is read by its content: TwiML (``<Sms>`` for a 2008 number; ``<Message>`` or the
+  ``<Sms>`` 2010 TwiML kept for a 2010 one; and ``<Redirect>``), or ``text/plain``, whose text is
+  sent back as one message. An empty reply sends nothing. Relative URLs resolve against the document
+  that held them.
 * Each message verb becomes an ``outbound-reply`` message: ``to`` defaults to the sender and
-  ``from`` to the receiving number. A 2008 ``<Sms action>`` gets ``SmsSid`` and ``SmsStatus``
-  (``sending``, or ``invalid`` when the verb could not be sent) and its answer replaces the rest of
-  the document, as ``<Redirect>`` does; a 2010 ``<Message action>`` is its status callback.
+  ``from`` to the receiving number. An ``<Sms action>`` (2008, or the ``<Sms>`` 2010 kept) gets
+  ``SmsSid`` and ``SmsStatus`` (``sending``, or ``invalid`` when the verb could not be sent) and
+  its answer replaces the rest of the document, as ``<Redirect>`` does; a ``<Message action>`` is
+  its status callback.
 * At most :data:`MAX_DOCUMENTS` TwiML documents per incoming message (redirect loops end there).
   A bad reply (not TwiML, hostile XML, an invalid verb) never raises: it is kept in
   :attr:`Inbound.errors` and in the emulator's errors, which a strict test fails on.
@@ -159,7 +161,7 @@ def _execute(run: _Run, reply: HttpReply, url: str) -> _Next | None:
         if isinstance(verb, twiml.Redirect):
             return _Next("redirect", verb.method, urljoin(url, verb.url))
         sid = _send(run, verb, url)
-        if verb.action and run.number.api_version == "2008-08-01":
+        if verb.action and verb.verb == "Sms":
             params = (("SmsSid", sid or ""), ("SmsStatus", "sending" if sid else "invalid"))
             return _Next("action", verb.method, urljoin(url, verb.action), params)
     return None
@@ -196,7 +198,7 @@ def _send(run: _Run, verb: twiml.MessageVerb, url: str) -> str | None:
                  "(error 14103)")
         return None
     version = run.number.api_version
-    callback = verb.status_callback or (verb.action if version != "2008-08-01" else None)
+    callback = verb.status_callback or (verb.action if verb.verb != "Sms" else None)
     content = Draft(
         to=to,
         from_=from_,

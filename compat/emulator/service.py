@@ -6,15 +6,16 @@ Rules this module keeps:
   :class:`~compat.model.NewMessage` a backend read, whose numbers are already normalized: they are
   stored as they are, never normalized again. Routing, authentication and rendering belong to the
   ways in (:mod:`.api`, :mod:`.admin`, :mod:`.inbound`), which use this service.
-* A new outbound message passes Twilio's magic test numbers (:mod:`.magic`), then, for accounts
-  that ask for it, the own-number check (21606). It starts ``scheduled`` (a ``SendAt``),
-  ``accepted`` (a Messaging Service without ``From``) or ``queued``, and follows the plan of the
-  dialect that created it (:mod:`.lifecycle`), driven by :mod:`.scheduler`.
+* A new outbound message passes the emulator's checks (:mod:`.checks`: a ``To`` that can only
+  send, ``To`` equal to ``From``, magic test numbers, own numbers). It starts ``scheduled`` (a
+  ``SendAt``), ``accepted`` (a Messaging Service without ``From``) or ``queued``, and follows
+  the plan of the dialect that created it (:mod:`.lifecycle`), driven by :mod:`.scheduler`.
 * State changes happen under the store's lock. The status callbacks an operation causes are
   appended to the caller's outbox, to be sent after the answer; nothing here sends them itself.
 * Determinism: SIDs derive from ``(seed, counter)`` (:class:`~.accounts.Sids`), dates from the
   clock. :meth:`Service.reset` returns to the state just after construction.
-* Only scheduled, accepted and queued messages can be canceled; anything else is a 400.
+* Only a scheduled message can be canceled; anything else is 30409, as Twilio answers. A message
+  whose lifecycle has steps still to come cannot be deleted: 20009 (HTTP 409).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import attrs
 
 from compat import backends, phone, segments
 from compat.backends.base import Backend
-from compat.emulator import lifecycle, listing, magic
+from compat.emulator import lifecycle, listing
 from compat.emulator.accounts import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Accounts, Sids
 from compat.emulator.auth import Authenticator
 from compat.emulator.callbacks import (
@@ -42,9 +43,10 @@ from compat.emulator.callbacks import (
     Sender,
     build_request,
 )
+from compat.emulator.checks import check_new_message
 from compat.emulator.clock import Clock, ManualClock
 from compat.emulator.entry import Content, Origin
-from compat.emulator.errors import api_error, twilio_error
+from compat.emulator.errors import twilio_error
 from compat.emulator.lifecycle import DEFAULT_DELAYS, DEFAULT_PRICE_PER_SEGMENT, Mode, Outcome
 from compat.emulator.scheduler import Scheduler
 from compat.emulator.store import Account, Record, Store
@@ -67,7 +69,7 @@ __all__ = ["Service", "installed_backends"]
 log = logging.getLogger("compat.emulator")
 
 _DELIVERED = Outcome()
-_CANCELABLE = frozenset({"scheduled", "accepted", "queued"})
+_CANCELABLE = frozenset({"scheduled"})
 
 
 def installed_backends() -> tuple[Backend, ...]:
@@ -165,11 +167,7 @@ class Service:
     ) -> Message:
         """Check ``message`` against the emulator's rules, store it as an outbound API message of
         ``dialect``, and run the lifecycle steps already due; returns it as created."""
-        hit = magic.check(message.from_, message.to)
-        if hit is not None:
-            code, text = hit
-            raise twilio_error(code, text)
-        self._check_own_number(account_sid, message.from_)
+        check_new_message(self.store, account_sid, message)
         if message.send_at is not None:
             first = Status.SCHEDULED
         elif message.messaging_service_sid is not None and message.from_ is None:
@@ -187,18 +185,6 @@ class Service:
             pending=pending,
         )
         return self.add(account_sid, message, origin, outbox)
-
-    def _check_own_number(self, account_sid: str, from_: str | None) -> None:
-        account = self.store.account(account_sid)
-        if account is None or not account.own_numbers_only or from_ is None:
-            return
-        owned = self.store.number(from_)
-        if from_ != magic.PASSING_FROM and (owned is None or owned.account_sid != account.sid):
-            raise twilio_error(
-                21606,
-                f"The From phone number {from_} is not a valid, SMS-capable inbound phone number "
-                "or short code for your account.",
-            )
 
     def add(
         self,
@@ -281,7 +267,7 @@ class Service:
         self, account_sid: str, sid: str, update: MessageUpdate, outbox: list[OutgoingRequest]
     ) -> Message | None:
         """Cancel and/or redact message ``sid``; ``None`` when ``account_sid`` has no such
-        message. Canceling anything but a scheduled, accepted or queued message is a 400."""
+        message. Canceling anything but a scheduled message is 30409."""
         now = self.clock.now().replace(microsecond=0)
         with self.store.lock:
             current = self.store.get(sid, account_sid)
@@ -290,14 +276,13 @@ class Service:
             message = current.message
             changes: dict[str, Any] = {"date_updated": now}
             canceled = update.status == Status.CANCELED
+            if canceled and str(message.status) not in _CANCELABLE:
+                raise twilio_error(
+                    30409,
+                    f"This message cannot be canceled: message {message.sid} is "
+                    f"{message.status}, and only a scheduled message can be canceled.",
+                )
             if canceled:
-                if str(message.status) not in _CANCELABLE:
-                    raise api_error(
-                        400,
-                        None,
-                        f"Message {message.sid} cannot be canceled: its status is "
-                        f"{message.status}.",
-                    )
                 changes.update(status=Status.CANCELED, date_sent=None)
             if update.body is not None:
                 changes["body"] = update.body
@@ -313,10 +298,19 @@ class Service:
         return updated.message
 
     def delete(self, account_sid: str, sid: str) -> bool:
-        """Delete message ``sid`` of ``account_sid``; ``False`` when there is none."""
+        """Delete message ``sid`` of ``account_sid``; ``False`` when there is none. A message
+        whose lifecycle has steps still to come is not complete: 20009 (HTTP 409)."""
         with self.store.lock:
-            if self.store.get(sid, account_sid) is None:
+            record = self.store.get(sid, account_sid)
+            if record is None:
                 return False
+            if record.pending:
+                raise twilio_error(
+                    20009,
+                    f"Cannot delete this resource before it is complete: message {sid} is "
+                    f"{record.message.status}.",
+                    409,
+                )
             self.store.delete(sid)
         return True
 

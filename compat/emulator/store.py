@@ -10,8 +10,10 @@ Rules this module keeps:
 * Thread-safe: every method takes the store's re-entrant lock; callers that need several steps to be
   atomic hold :attr:`Store.lock` themselves.
 * Nothing accepted is lost or duplicated: with a database, a change is committed before the method
-  returns, and memory changes only after the commit succeeded. SIDs come from a persisted counter,
-  so a restarted emulator never reuses one.
+  returns, and memory changes only after the commit succeeded. A file that cannot be used is
+  refused when the store is made (:mod:`.dbfile`), with a one-line ``ConfigurationError``. SIDs
+  come from a persisted counter, so a restarted emulator never reuses one.
+* Secrets (auth tokens, API-key secrets) are excluded from every ``repr`` (:mod:`.records`).
 * A page (:meth:`Store.page`) costs the same whatever the store holds (:mod:`.listing`).
 * Watchers (:meth:`Store.watch`) are told each message change after it was applied, under the lock,
   in order (:mod:`.events`).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +32,7 @@ import attrs
 
 from compat.emulator import listing
 from compat.emulator.database import Database, Statements
+from compat.emulator.dbfile import refusal
 from compat.emulator.events import (
     CLEARED,
     CREATED,
@@ -80,7 +84,15 @@ class Store:
 
     def _open(self, path: Path) -> None:
         database = Database(path)
+        try:
+            self._load(database)
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            database.close()
+            self._clear_memory()
+            raise refusal(path, exc) from None
         self._db = database
+
+    def _load(self, database: Database) -> None:
         self._counter = database.counter()
         for data in database.table("accounts"):
             account = Account(**data)
@@ -265,12 +277,15 @@ class Store:
                 ("DELETE FROM numbers", ()),
                 ("DELETE FROM meta", ()),
             ])
-            self._memory.clear()
-            self._accounts.clear()
-            self._keys.clear()
-            self._numbers.clear()
-            self._counter = 0
+            self._clear_memory()
             self._watchers.tell(CLEARED)
+
+    def _clear_memory(self) -> None:
+        self._memory.clear()
+        self._accounts.clear()
+        self._keys.clear()
+        self._numbers.clear()
+        self._counter = 0
 
     def watch(self, listener: Listener, *, replay: bool = False) -> Callable[[], None]:
         """Tell ``listener`` each change to the messages (:mod:`.events`); with ``replay``, first a
