@@ -22,6 +22,7 @@ from hypothesis import given
 
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator, ManualClock
 from compat.emulator.database import SCHEMA_VERSION, Database
+from compat.emulator.dbfile import DatabaseUnusable
 from compat.emulator.listing import window
 from compat.emulator.records import (
     Record,
@@ -209,3 +210,19 @@ def test_acknowledged_creates_survive_kill_9_of_a_served_emulator(tmp_path: Path
         assert [r.message.body for r in store.records()] == [f"kept {n}" for n in range(60)]
     finally:
         store.close()
+
+
+def test_a_schema_1_database_whose_records_cannot_be_read_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    path = _copy_fixture(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE messages SET data = 'not json' WHERE seq = 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseUnusable, match="not an emulator's state") as caught:
+        Emulator(db=path)
+    assert "\n" not in str(caught.value)
+    conn = sqlite3.connect(path)  # the failed migration left the file as it was
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    conn.close()
