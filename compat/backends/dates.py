@@ -32,6 +32,8 @@ UTC: Final = dt.timezone.utc
 _DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                        "Dec")
+_MONTH_OF: Final = (None, *_MONTH_NAMES)  # indexed by month number
+_TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(100))  # "00" .. "99": a lookup, not a format
 _MONTHS: Final = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
 
 _RFC2822: Final = re.compile(
@@ -65,9 +67,10 @@ def _zone(text: str) -> dt.timezone:
 def format_rfc2822(value: dt.datetime) -> str:
     """An aware datetime as Twilio writes it, whole seconds: ``Fri, 13 Aug 2010 01:16:24 +0000``."""
     u = value.astimezone(UTC)
+    two = _TWO_DIGITS
     return (
-        f"{_DAY_NAMES[u.weekday()]}, {u.day:02d} {_MONTH_NAMES[u.month - 1]} {u.year:04d} "
-        f"{u.hour:02d}:{u.minute:02d}:{u.second:02d} +0000"
+        f"{_DAY_NAMES[u.weekday()]}, {two[u.day]} {_MONTH_OF[u.month]} {u.year:04d} "
+        f"{two[u.hour]}:{two[u.minute]}:{two[u.second]} +0000"
     )
 
 
@@ -93,8 +96,9 @@ def parse_rfc2822(text: str) -> dt.datetime:
 def format_iso_instant(value: dt.datetime) -> str:
     """An aware datetime as ISO 8601 in UTC, whole seconds: ``2019-06-11T22:05:25Z``."""
     u = value.astimezone(UTC)
+    two = _TWO_DIGITS
     return (
-        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+        f"{u.year:04d}-{two[u.month]}-{two[u.day]}T{two[u.hour]}:{two[u.minute]}:{two[u.second]}Z"
     )
 
 
