@@ -5,12 +5,14 @@
    with the same auth and the same transport. Target: at most 1.5x the floor.
 2. **Against twilio, in-process.** ``compat.Client.messages.create`` and ``.fetch`` on a canned
    ``httpx.MockTransport`` answer, against ``twilio.rest.Client(...).messages.create`` and
-   ``.messages(sid).fetch()`` on a canned answer from a ``twilio.http.HttpClient`` subclass (each
-   library's own seam for "no network"). Target: ours at most 0.5x twilio's per call.
-3. **Against twilio over loopback.** The same creates through ``compat.Client`` and through the official
-   ``twilio.rest.Client``, both pointed at one loopback uvicorn server on 127.0.0.1 serving the
-   canned response. The server runs in a child process started from this script; it counts
-   requests and stops itself once it has answered them all, or after a deadline. Target: ratio
+   ``.messages(sid).fetch()`` on a canned answer, given to twilio two ways: by a
+   ``twilio.http.HttpClient`` subclass (no HTTP library at all), and by twilio's own ``requests``
+   client with a canned transport adapter (the counterpart of ``MockTransport``). Target: ours at
+   most 0.5x twilio's per call.
+3. **Against twilio over loopback.** The same creates through ``compat.Client`` and through the
+   official ``twilio.rest.Client``, both pointed at one loopback uvicorn server on 127.0.0.1
+   serving the canned response. The server runs in a child process started from this script; it
+   counts requests and stops itself once it has answered them all, or after a deadline. Target: ratio
    (ours / twilio) below 1.
 
 Best of several repeats, the two sides interleaved. Timings are printed, never asserted.
@@ -34,8 +36,8 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
 import httpx
-import uvicorn
 import requests
+import uvicorn
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from twilio.http import HttpClient as TwilioHttpClient
