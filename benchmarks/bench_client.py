@@ -12,8 +12,8 @@
 3. **Against twilio over loopback.** The same creates through ``compat.Client`` and through the
    official ``twilio.rest.Client``, both pointed at one loopback uvicorn server on 127.0.0.1
    serving the canned response. The server runs in a child process started from this script; it
-   counts requests and stops itself once it has answered them all, or after a deadline. Target: ratio
-   (ours / twilio) below 1.
+   counts requests and stops itself once it has answered them all, or after a deadline. Target:
+   ratio (ours / twilio) below 1.
 
 Best of several repeats, the two sides interleaved. Timings are printed, never asserted.
 
