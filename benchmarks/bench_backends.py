@@ -8,9 +8,9 @@
 Targets: decode at most 1.5, encode at most 1.3. The script prints ratios; it never fails on
 timings (run it by hand: ``python benchmarks/bench_backends.py [--rounds N]``). Each pair is timed
 in alternating rounds so a busy machine slows both sides alike; the ratio is the median of
-per-round ratios. The decode line also shows the hardened parser's share. The data is realistic: every
-message has its own SID, numbers, dates, body and price, and nothing in the library caches values,
-so every run reads and writes every value afresh.
+per-round ratios. The decode line also shows the hardened parser's share. The data is realistic:
+every message has its own SID, numbers, dates, body and price, and nothing in the library caches
+values, so every run reads and writes every value afresh.
 """
 
 from __future__ import annotations
