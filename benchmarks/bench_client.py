@@ -3,11 +3,17 @@
 1. **Overhead.** ``compat.Client.messages.create`` against an in-process transport that returns a
    canned 2010 create response, versus the floor: a bare ``httpx.Client.post`` of the same form,
    with the same auth and the same transport. Target: at most 1.5x the floor.
-2. **Against twilio.** The same creates through ``compat.Client`` and through the official
-   ``twilio.rest.Client``, both pointed at one loopback uvicorn server on 127.0.0.1 serving the
-   canned response. The server runs in a child process started from this script; it counts
-   requests and stops itself once it has answered them all, or after a deadline. Target: ratio
-   (ours / twilio) below 1.
+2. **Against twilio, in-process.** ``compat.Client.messages.create`` and ``.fetch`` on a canned
+   ``httpx.MockTransport`` answer, against ``twilio.rest.Client(...).messages.create`` and
+   ``.messages(sid).fetch()`` on a canned answer, given to twilio two ways: by a
+   ``twilio.http.HttpClient`` subclass (no HTTP library at all), and by twilio's own ``requests``
+   client with a canned transport adapter (the counterpart of ``MockTransport``). Target: ours at
+   most 0.5x twilio's per call.
+3. **Against twilio over loopback.** The same creates through ``compat.Client`` and through the
+   official ``twilio.rest.Client``, both pointed at one loopback uvicorn server on 127.0.0.1
+   serving the canned response. The server runs in a child process started from this script; it
+   counts requests and stops itself once it has answered them all, or after a deadline. Target:
+   ratio (ours / twilio) below 1.
 
 Best of several repeats, the two sides interleaved. Timings are printed, never asserted.
 
@@ -30,7 +36,13 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
 import httpx
+import requests
 import uvicorn
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from twilio.http import HttpClient as TwilioHttpClient
+from twilio.http.http_client import TwilioHttpClient as TwilioRequestsClient
+from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client as TwilioClient
 
 from compat import backends
@@ -85,7 +97,81 @@ def overhead(number: int) -> tuple[float, float]:
     return ours_best, bare_best
 
 
-# -- 2. against twilio over loopback -----------------------------------------------------------
+# -- 2. against twilio, each on a canned in-process answer ----------------------------------------
+
+SID = "SM" + "1" * 32
+
+
+class CannedTwilioHttp(TwilioHttpClient):
+    """twilio's seam for the network: every request gets the canned answer."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger("twilio.http_client"), is_async=False)
+        self.text = CANNED.body.decode()
+        self.headers = dict(CANNED.headers)
+
+    def request(self, method: str, uri: str, params: Any = None, data: Any = None,
+                headers: Any = None, auth: Any = None, timeout: Any = None,
+                allow_redirects: bool = False) -> TwilioResponse:
+        return TwilioResponse(201 if method == "POST" else 200, self.text, self.headers)
+
+
+class CannedAdapter(BaseAdapter):
+    """A ``requests`` transport adapter answering every request with the canned answer: the
+    counterpart of ``httpx.MockTransport`` for twilio's own ``requests``-based client."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+             ) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 201 if request.method == "POST" else 200
+        response._content = CANNED.body
+        response.headers = CaseInsensitiveDict(dict(CANNED.headers))
+        response.encoding = "utf-8"
+        response.url = request.url or ""
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def canned_requests_client() -> TwilioRequestsClient:
+    http = TwilioRequestsClient()
+    assert http.session is not None
+    http.session.mount("https://", CannedAdapter())
+    return http
+
+
+def in_process(number: int) -> dict[str, tuple[float, float]]:
+    """{operation: (seconds per compat call, seconds per twilio call)}, best of REPEATS,
+    interleaved."""
+    theirs = TwilioClient(ACCOUNT, TOKEN, http_client=CannedTwilioHttp())
+    full = TwilioClient(ACCOUNT, TOKEN, http_client=canned_requests_client())
+    results: dict[str, tuple[float, float]] = {}
+    with Client(ACCOUNT, TOKEN, transport=canned_transport()) as ours:
+        pairs: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
+            "create": (lambda: ours.messages.create(to=TO, from_=FROM, body=BODY),
+                       lambda: theirs.messages.create(to=TO, from_=FROM, body=BODY)),
+            "fetch": (lambda: ours.messages.fetch(SID),
+                      lambda: theirs.messages(SID).fetch()),
+            "create, twilio through requests": (
+                lambda: ours.messages.create(to=TO, from_=FROM, body=BODY),
+                lambda: full.messages.create(to=TO, from_=FROM, body=BODY)),
+            "fetch, twilio through requests": (
+                lambda: ours.messages.fetch(SID), lambda: full.messages(SID).fetch()),
+        }
+        for name, (compat_call, twilio_call) in pairs.items():
+            assert compat_call().sid == SID  # type: ignore[attr-defined]
+            assert twilio_call().sid == SID  # type: ignore[attr-defined]
+            ours_best = theirs_best = float("inf")
+            for _ in range(REPEATS):
+                theirs_best = min(theirs_best, best_per_call(twilio_call, number))
+                ours_best = min(ours_best, best_per_call(compat_call, number))
+            results[name] = (ours_best, theirs_best)
+    return results
+
+
+# -- 3. against twilio over loopback -----------------------------------------------------------
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -192,6 +278,7 @@ def against_twilio(creates: int, rounds: int = 3, warmup: int = 20) -> tuple[flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creates", type=int, default=1000)
+    parser.add_argument("--skip-loopback", action="store_true", help="only the in-process parts")
     parser.add_argument("--number", type=int, default=2000, help="calls per overhead repeat")
     parser.add_argument("--serve", type=int, metavar="LIMIT", help=argparse.SUPPRESS)
     parser.add_argument("--deadline", type=float, default=300.0, help=argparse.SUPPRESS)
@@ -207,9 +294,17 @@ def main() -> None:
     print(f"   compat Client.create   : {ours * 1e6:8.1f} us")
     print(f"   ratio compat / bare    : {ours / bare:8.2f}x   (target <= 1.5x)")
 
+    print("2. per call against twilio, each on a canned in-process answer (twilio: a canned "
+          "HttpClient, or its own requests client with a canned adapter)")
+    for name, (mine, twilio_s) in in_process(args.number).items():
+        print(f"   {name:32} compat {mine * 1e6:7.1f} us   twilio {twilio_s * 1e6:7.1f} us   "
+              f"ratio {mine / twilio_s:5.2f}x   (target <= 0.5x)")
+
+    if args.skip_loopback:
+        return
     ours_s, theirs_s, served = against_twilio(args.creates)
     each = 1e6 / args.creates
-    print(f"2. {args.creates} creates over loopback uvicorn (best of 3; {served} requests served)")
+    print(f"3. {args.creates} creates over loopback uvicorn (best of 3; {served} requests served)")
     print(f"   compat Client          : {ours_s:8.3f} s  ({ours_s * each:.0f} us each)")
     print(f"   twilio Client          : {theirs_s:8.3f} s  ({theirs_s * each:.0f} us each)")
     print(f"   ratio compat / twilio  : {ours_s / theirs_s:8.2f}x   (target < 1)")

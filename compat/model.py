@@ -145,6 +145,19 @@ class AddressRetention(_ClosedEnum):
     OBFUSCATE = "obfuscate"
 
 
+def _status(value: object) -> Status:
+    """``Status(value)``; a member (known or carried) is returned as it is, without a call
+    through the enum machinery."""
+    return value if isinstance(value, Status) else Status(value)
+
+
+def _optional_direction(value: object) -> Direction | None:
+    """``Direction(value)``, ``None`` kept; a member is returned as it is."""
+    if value is None or isinstance(value, Direction):
+        return value
+    return Direction(value)
+
+
 @attrs.frozen(kw_only=True)
 class Message:
     """A message as either API generation reports it, in plain Python values.
@@ -157,10 +170,8 @@ class Message:
     to: str | None = attrs.field(default=None, validator=optional_str)
     from_: str | None = attrs.field(default=None, validator=optional_str)
     body: str | None = attrs.field(default=None, validator=optional_str)
-    status: Status = attrs.field(default=Status.QUEUED, converter=Status)
-    direction: Direction | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Direction)
-    )
+    status: Status = attrs.field(default=Status.QUEUED, converter=_status)
+    direction: Direction | None = attrs.field(default=None, converter=_optional_direction)
     date_created: dt.datetime | None = attrs.field(default=None, validator=aware)
     date_updated: dt.datetime | None = attrs.field(default=None, validator=aware)
     date_sent: dt.datetime | None = attrs.field(default=None, validator=aware)

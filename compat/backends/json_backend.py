@@ -70,6 +70,8 @@ class JsonBackend(FormBackend):
         self._headers = (("Content-Type", self.rules.content_type),)
         self._types = _JSON_TYPES | {self.rules.content_type}
         fields = self.rules.fields
+        #: The text this dialect writes for each known status (a table of the rules, built once).
+        self._status_names = {s: str(self.rules.status(s)._value_) for s in Status}
         #: Writers for a create answer and for every other answer (they differ in subresources).
         self._writers = {
             created: tuple((f.wire, self._writer(f, created)) for f in fields)
@@ -96,12 +98,15 @@ class JsonBackend(FormBackend):
             when = value(message)
             return None if when is None else format_rfc2822(when)
 
+        spoken = self._status_names
+
         def status(message: Message) -> Any:
-            return self.rules.status(message.status).value
+            said = message.status
+            return spoken.get(said) or said._value_  # an unknown string passes through
 
         def direction(message: Message) -> Any:
             named = value(message)
-            return None if named is None else named.value
+            return None if named is None else named._value_
 
         spelling = "f" if kind == "price" else "d"
 

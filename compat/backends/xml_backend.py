@@ -60,7 +60,7 @@ def _is_blank(text: str | None) -> bool:
 
 
 Writer = Callable[[Message], "str | None"]
-Reader = Callable[[etree._Element], Any]
+Reader = Callable[["str | None"], Any]
 
 
 class XmlBackend(FormBackend):
@@ -71,7 +71,13 @@ class XmlBackend(FormBackend):
         self._headers = (("Content-Type", self.rules.content_type),)
         self._writers = tuple((f.wire, self._writer(f)) for f in self.rules.fields)
         readable = (*self.rules.fields, *self.rules.readable_fields)
-        self._readers = {f.wire: (f.model, self._reader(f), f.kind) for f in readable}
+        #: Text-only elements: tag -> (model field, reader of the element's text).
+        self._readers = {f.wire: (f.model, self._reader(f)) for f in readable
+                         if f.kind != "flags" and f.kind not in DERIVED}
+        #: Elements read apart: Flags (tag -> model field) and the derived links.
+        self._flag_tags = {f.wire: f.model for f in readable if f.kind == "flags"}
+        self._set_aside = frozenset(f.wire for f in readable
+                                    if f.kind == "flags" or f.kind in DERIVED)
         wires = {f.model: f.wire for f in readable}
         self._required = tuple((wires.get(model, model), model) for model in _REQUIRED)
         self._page_attributes = {f.wire: f.model for f in self.rules.page_fields
@@ -161,70 +167,68 @@ class XmlBackend(FormBackend):
         return int(value)
 
     def _reader(self, field: Field) -> Reader:
+        """A reader of the text of a text-only element of ``field``."""
         tag, kind, style = field.wire, field.kind, self.rules.number_style
 
-        def word(element: etree._Element) -> Any:
-            value = element.text
-            return None if _is_blank(value) else value.strip()  # type: ignore[union-attr]
+        def word(value: str | None) -> Any:
+            if value is None:
+                return None
+            return value.strip() or None
 
-        def verbatim(element: etree._Element) -> Any:
-            value = element.text
-            return None if _is_blank(value) else value
+        def verbatim(value: str | None) -> Any:
+            return None if value is None or not value.strip() else value
 
         text = verbatim if field.model in _FREE_TEXT else word
 
-        def body(element: etree._Element) -> Any:
-            return element.text or ""
+        def body(value: str | None) -> Any:
+            return value or ""
 
-        def number(element: etree._Element) -> Any:
-            return read_number(element.text, style)
+        def number(value: str | None) -> Any:
+            return read_number(value, style)
 
-        def date(element: etree._Element) -> Any:
-            value = word(element)
-            if value is None:
+        def date(value: str | None) -> Any:
+            kept = word(value)
+            if kept is None:
                 return None
             try:
-                return parse_rfc2822(value)
+                return parse_rfc2822(kept)
             except ValueError:
-                raise self._fail(f"<{tag}> is not an RFC 2822 date: {element.text!r}") from None
+                raise self._fail(f"<{tag}> is not an RFC 2822 date: {value!r}") from None
 
-        def status(element: etree._Element) -> Any:
-            value = word(element)
-            return None if value is None else (_STATUSES.get(value) or Status(value))
+        def status(value: str | None) -> Any:
+            kept = word(value)
+            return None if kept is None else (_STATUSES.get(kept) or Status(kept))
 
-        def direction(element: etree._Element) -> Any:
-            value = word(element)
-            return None if value is None else (_DIRECTIONS.get(value) or Direction(value))
+        def direction(value: str | None) -> Any:
+            kept = word(value)
+            return None if kept is None else (_DIRECTIONS.get(kept) or Direction(kept))
 
-        def flags(element: etree._Element) -> Any:
-            if len(element):
-                return self._flag_words(element)
-            if _is_blank(element.text):
+        def price(value: str | None) -> Any:
+            kept = word(value)
+            if kept is None:
                 return None
-            return direction_from_flags(self._int_text(element.text, f"<{tag}>"))
-
-        def price(element: etree._Element) -> Any:
-            value = word(element)
-            if value is None:
-                return None
-            number = finite_decimal(value)
+            number = finite_decimal(kept)
             if number is None:
-                raise self._fail(f"<{tag}> is not a decimal number: {value!r}")
+                raise self._fail(f"<{tag}> is not a decimal number: {kept!r}")
             return number
 
-        def count(element: etree._Element) -> Any:
-            return None if _is_blank(element.text) else self._int_text(element.text, f"<{tag}>")
+        def count(value: str | None) -> Any:
+            return None if _is_blank(value) else self._int_text(value, f"<{tag}>")
 
         if field.model == "body":
             return body
-        if kind in DERIVED:
-            return text
         readers: dict[str, Reader] = {
             "text": text, "uri": word, "number": number, "date": date, "status": status,
-            "direction": direction, "flags": flags, "price": price, "count": count,
-            "int": count,
+            "direction": direction, "price": price, "count": count, "int": count,
         }
         return readers[kind]
+
+    def _read_flags(self, element: etree._Element) -> Direction | None:
+        if len(element):
+            return self._flag_words(element)
+        if _is_blank(element.text):
+            return None
+        return direction_from_flags(self._int_text(element.text, f"<{element.tag}>"))
 
     def _flag_words(self, element: etree._Element) -> Direction:
         words: set[str] = set()
@@ -238,7 +242,12 @@ class XmlBackend(FormBackend):
         return found
 
     def read_message(self, element: etree._Element) -> Message:
-        """A message from its element, or :class:`UnexpectedDocument` naming what is wrong."""
+        """A message from its element, or :class:`UnexpectedDocument` naming what is wrong.
+
+        One pass over the children: a text-only element goes straight to its field's reader;
+        ``Flags`` (read last: a ``Direction`` element, when present, says more) and the derived
+        links are set aside and checked apart.
+        """
         values: dict[str, Any] = {}
         seen: set[object] = set()
         flags: etree._Element | None = None
@@ -246,23 +255,22 @@ class XmlBackend(FormBackend):
         for child in element:
             tag = child.tag
             known = readers.get(tag)
-            if known is None or tag in seen:
-                what = "a repeated" if known is not None else "an unknown"
+            if known is not None and tag not in seen and not len(child):
+                seen.add(tag)
+                values[known[0]] = known[1](child.text)
+                continue
+            if tag in seen or (known is None and tag not in self._set_aside):
+                what = "an unknown" if tag not in seen else "a repeated"
                 raise self._fail(f"<{self.rules.message_name}> holds {what} element <{tag}>")
             seen.add(tag)
-            model, read, kind = known
-            if kind in DERIVED:
-                self._check_links(child)
-                continue
-            if kind == "flags":
-                flags = child  # read last: a Direction element, when present, says more
-                continue
-            if len(child):
+            if known is not None:
                 raise self._fail(f"<{tag}> must hold text, not elements")
-            values[model] = read(child)
+            if tag in self._flag_tags:
+                flags = child
+            else:
+                self._check_links(child)
         if flags is not None and values.get("direction") is None:
-            model, read, _ = readers[flags.tag]
-            values[model] = read(flags)
+            values[self._flag_tags[flags.tag]] = self._read_flags(flags)
         missing = [wire for wire, model in self._required if values.get(model) is None]
         if missing:
             raise self._fail(f"<{self.rules.message_name}> lacks "
