@@ -9,7 +9,8 @@ HTTP (``twilio-compat serve``, :func:`serve_in_thread`). The parts, one job each
   and origin; ``accounts``: accounts, keys, numbers, derived SIDs; ``scheduler``: when lifecycle
   steps happen, and their callbacks; ``lifecycle``: what a step does; ``listing``: filters and
   pages; ``magic``: Twilio's test numbers; ``checks``: the emulator's own create rules;
-  ``store``: state and SQLite (``dbfile``: opening and checking the file); ``clock``; ``auth``.
+  ``store``: state, in memory (``memory``) or SQLite (``database``; ``dbfile``: opening and
+  checking the file), of ``records``; ``clock``; ``auth``.
 * ``gateway``: the door every request comes through; ``api``: the REST side, routed to the dialect
   backends; ``admin``: ``/__admin`` routes; ``inbound``: incoming messages and TwiML replies;
   ``callbacks``: outgoing HTTP; ``errors``: the error answers the emulator builds.
