@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from lxml import etree
+
 from compat.errors import InvalidParameter, UnexpectedDocument
 from compat.model import Direction
 
@@ -26,6 +28,7 @@ __all__ = [
     "DIRECTION_TO_FLAGS",
     "FLAG_BITS",
     "FLAG_WORDS",
+    "direction_from_flag_words",
     "direction_from_flags",
     "flags_from_direction",
 ]
@@ -82,3 +85,21 @@ def flags_from_direction(direction: Direction) -> int:
         raise InvalidParameter(
             f"direction {direction!s} has no 2008 Flags value", parameter="direction"
         ) from None
+
+
+def direction_from_flag_words(element: etree._Element, *, dialect: str) -> Direction:
+    """The direction a ``<Flags>`` element of ``<Flag>`` words says (see :data:`FLAG_WORDS`);
+    anything else in it raises :class:`~compat.errors.UnexpectedDocument`."""
+    words: set[str] = set()
+    for child in element:
+        if child.tag != "Flag" or len(child):
+            raise UnexpectedDocument(
+                f"<{element.tag}> may hold only <Flag> words, got <{child.tag}>", dialect=dialect
+            )
+        words.add((child.text or "").strip())
+    found = FLAG_WORDS.get(frozenset(words))
+    if found is None:
+        raise UnexpectedDocument(
+            f"<{element.tag}> words {sorted(words)} name no direction", dialect=dialect
+        )
+    return found

@@ -33,7 +33,11 @@ from lxml import etree
 from compat._xml import parse_xml
 from compat.backends.codes import plain_error
 from compat.backends.dates import format_rfc2822, parse_rfc2822
-from compat.backends.flags import FLAG_WORDS, direction_from_flags, flags_from_direction
+from compat.backends.flags import (
+    direction_from_flag_words,
+    direction_from_flags,
+    flags_from_direction,
+)
 from compat.backends.form_backend import FormBackend
 from compat.backends.forms import finite_decimal
 from compat.backends.numbers import read_number, write_number
@@ -225,21 +229,10 @@ class XmlBackend(FormBackend):
 
     def _read_flags(self, element: etree._Element) -> Direction | None:
         if len(element):
-            return self._flag_words(element)
+            return direction_from_flag_words(element, dialect=self.name)
         if _is_blank(element.text):
             return None
         return direction_from_flags(self._int_text(element.text, f"<{element.tag}>"))
-
-    def _flag_words(self, element: etree._Element) -> Direction:
-        words: set[str] = set()
-        for child in element:
-            if child.tag != "Flag" or len(child):
-                raise self._fail(f"<{element.tag}> may hold only <Flag> words, got <{child.tag}>")
-            words.add((child.text or "").strip())
-        found = FLAG_WORDS.get(frozenset(words))
-        if found is None:
-            raise self._fail(f"<{element.tag}> words {sorted(words)} name no direction")
-        return found
 
     def read_message(self, element: etree._Element) -> Message:
         """A message from its element, or :class:`UnexpectedDocument` naming what is wrong.
