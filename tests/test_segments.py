@@ -15,7 +15,7 @@ import regex
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from compat import segments
+from compat import _clusters
 from compat.errors import InvalidParameter
 from compat.segments import (
     GSM7_BASIC,
@@ -86,7 +86,7 @@ def utf16(text: str) -> int:
 def unicode10_clusters(body: str) -> list[str]:
     """Unicode 10 clusters with CR LF apart: the compiled patterns, which the generator checks
     against the reference's grapheme splitter exhaustively over short sequences."""
-    return list(segments._cluster_patterns(True)[0].findall(body))
+    return list(_clusters.cluster_patterns(True)[0].findall(body))
 
 
 def reference_model(body: str) -> list[str]:
@@ -303,18 +303,18 @@ def test_sure_cluster_starts_are_boundaries(body: str) -> None:
     without looking further back."""
     bounds = set(accumulate(map(len, unicode10_clusters(body)), initial=0))
     for index in range(len(body)):
-        if segments._cluster_patterns(True)[1].match(body, index):
+        if _clusters.cluster_patterns(True)[1].match(body, index):
             assert index in bounds
 
 
 @given(bodies)
 def test_emoji_plane_patterns_match_the_full_ones(body: str) -> None:
     """Without astral code points outside the emoji plane, the lighter patterns do the same."""
-    assume(segments._RARE_ASTRAL.search(body) is None)
-    assert segments._cluster_patterns(False)[0].findall(body) == unicode10_clusters(body)
+    assume(_clusters.RARE_ASTRAL.search(body) is None)
+    assert _clusters.cluster_patterns(False)[0].findall(body) == unicode10_clusters(body)
     for index in range(len(body) + 1):
-        fast = segments._cluster_patterns(False)[1].match(body, index)
-        assert bool(fast) == bool(segments._cluster_patterns(True)[1].match(body, index))
+        fast = _clusters.cluster_patterns(False)[1].match(body, index)
+        assert bool(fast) == bool(_clusters.cluster_patterns(True)[1].match(body, index))
 
 
 @given(gsm_bodies)

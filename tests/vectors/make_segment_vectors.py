@@ -29,7 +29,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from compat import segments
+from compat import _clusters
 
 HERE = Path(__file__).parent
 OUT = HERE / "reference-segments.json"
@@ -188,7 +188,7 @@ def check_graphemes(node_modules: Path) -> None:
     bad = 0
     for body, want in zip(strings, done.stdout.decode().split("\n"), strict=True):
         bounds = set(itertools.accumulate(map(int, want.split(",")), initial=0))
-        for cluster, start in (segments._cluster_patterns(False), segments._cluster_patterns(True)):
+        for cluster, start in (_clusters.cluster_patterns(False), _clusters.cluster_patterns(True)):
             bad += ",".join(str(len(c)) for c in cluster.findall(body)) != want
             # a place taken for a sure cluster start is a boundary of the reference's
             bad += not {i for i in range(len(body)) if start.match(body, i)} <= bounds
