@@ -33,9 +33,26 @@ from compat.backends.xml_backend import XmlBackend
 from compat.errors import ApiError
 from compat.phone import NumberStyle
 
-__all__ = ["CONTENT_TYPE", "RULES_2008", "Backend2008"]
+__all__ = ["CONTENT_TYPE", "RULES_2008", "SMS_MESSAGES_PAGE", "Backend2008"]
 
 CONTENT_TYPE: Final = "application/xml"
+
+#: The attributes of an ``<SMSMessages>`` page, in the order written (2008 writes none of the
+#: URIs; the 2010 ``/SMS/Messages`` XML kept the same names and writes them).
+SMS_MESSAGES_PAGE: Final = (
+    Field("page", "page"),
+    Field("num_pages", "numpages"),
+    Field("page_size", "pagesize"),
+    Field("total", "total"),
+    Field("start", "start"),
+    Field("end", "end"),
+    Field("uri", "uri", "uri"),
+    Field("first_page_uri", "firstpageuri", "uri"),
+    Field("previous_page_uri", "previouspageuri", "uri"),
+    Field("next_page_uri", "nextpageuri", "uri"),
+    Field("last_page_uri", "lastpageuri", "uri"),
+    Field("items", "SMSMessages"),
+)
 
 RULES_2008: Final = DialectRules(
     name="2008-08-01",
@@ -70,20 +87,7 @@ RULES_2008: Final = DialectRules(
     max_media=0,
     counted_pages=True,
     page_uris=False,
-    page_fields=(
-        Field("page", "page"),
-        Field("num_pages", "numpages"),
-        Field("page_size", "pagesize"),
-        Field("total", "total"),
-        Field("start", "start"),
-        Field("end", "end"),
-        Field("uri", "uri", "uri"),
-        Field("first_page_uri", "firstpageuri", "uri"),
-        Field("previous_page_uri", "previouspageuri", "uri"),
-        Field("next_page_uri", "nextpageuri", "uri"),
-        Field("last_page_uri", "lastpageuri", "uri"),
-        Field("items", "SMSMessages"),
-    ),
+    page_fields=SMS_MESSAGES_PAGE,
     message_name="SMSMessage",
     list_name="SMSMessages",
     method_override=True,

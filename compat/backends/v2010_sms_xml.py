@@ -24,6 +24,7 @@ import attrs
 
 from compat.backends.routes import Routes
 from compat.backends.rules import DialectRules, Field
+from compat.backends.v2008 import SMS_MESSAGES_PAGE
 from compat.backends.v2010_sms import RULES_2010_SMS
 from compat.backends.v2010_xml import CONTENT_TYPE, FIELDS_2010_XML, SUBRESOURCES
 from compat.backends.xml_backend import XmlBackend
@@ -57,20 +58,7 @@ RULES_2010_SMS_XML: Final = attrs.evolve(
         Field("direction", "Flags", "flags"),
     ),
     page_blanks=True,
-    page_fields=(
-        Field("page", "page"),
-        Field("num_pages", "numpages"),
-        Field("page_size", "pagesize"),
-        Field("total", "total"),
-        Field("start", "start"),
-        Field("end", "end"),
-        Field("uri", "uri", "uri"),
-        Field("first_page_uri", "firstpageuri", "uri"),
-        Field("previous_page_uri", "previouspageuri", "uri"),
-        Field("next_page_uri", "nextpageuri", "uri"),
-        Field("last_page_uri", "lastpageuri", "uri"),
-        Field("items", "SMSMessages"),
-    ),
+    page_fields=SMS_MESSAGES_PAGE,
     message_name="SMSMessage",
     list_name="SMSMessages",
     content_type=CONTENT_TYPE,
