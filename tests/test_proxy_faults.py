@@ -19,7 +19,7 @@ import pytest
 from compat._http import RetryPolicy
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, ServedEmulator
 from compat.proxy import ProxyApp, ProxyConfig
-from compat.proxy.server import ServedProxy, bind, serve_in_thread, url_of
+from compat.proxy.server import ServedProxy, base_url, bind, serve_in_thread
 from tests.legacy2008 import Legacy2008Client, RestException
 
 SID = "SM" + "1" * 32
@@ -35,7 +35,7 @@ class FaultyUpstream:
         self.mode = mode
         self.requests: list[str] = []
         self._sock = bind()
-        self.url = url_of(self._sock)
+        self.url = base_url(self._sock)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -139,7 +139,7 @@ def test_a_fetch_is_retried_as_the_client_retries(fault: FaultyUpstream) -> None
 
 def test_an_upstream_that_is_down_is_a_502() -> None:
     sock = bind()
-    url = url_of(sock)
+    url = base_url(sock)
     sock.close()  # nothing listens there now
     with _proxy(url) as proxy:
         legacy = Legacy2008Client(proxy.url, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)

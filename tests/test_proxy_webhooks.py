@@ -16,7 +16,7 @@ import pytest
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, ServedEmulator
 from compat.model import Direction
 from compat.proxy import INCOMING_PATH, ProxyApp, ProxyConfig
-from compat.proxy.server import bind, serve_in_thread, url_of
+from compat.proxy.server import base_url, bind, serve_in_thread
 from compat.webhooks import compute_signature
 from tests.legacy2008 import Legacy2008Client
 
@@ -170,7 +170,7 @@ def test_status_callbacks_reach_the_legacy_app_as_2008_outcomes(
     emulator = served.emulator
     emulator.set_outcome(HANDSET, outcome)
     sock = bind()
-    config = ProxyConfig(upstream=served.url, public_url=url_of(sock))
+    config = ProxyConfig(upstream=served.url, public_url=base_url(sock))
     with serve_in_thread(ProxyApp(config), sock=sock) as proxy:
         legacy = Legacy2008Client(proxy.url, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)
         sid = legacy.send_sms("415-555-1212", "555-867-5310", "Hi",
@@ -191,7 +191,7 @@ def test_twiml_action_urls_come_back_through_the_proxy_as_2008_callbacks(
     emulator = served.emulator
     sock = bind()
     config = ProxyConfig(upstream=served.url, incoming_url=app.url + "/sms-action",
-                         public_url=url_of(sock))
+                         public_url=base_url(sock))
     with serve_in_thread(ProxyApp(config), sock=sock) as proxy:
         emulator.add_number(NUMBER, sms_url=proxy.url + INCOMING_PATH)
         result = emulator.receive(HANDSET, NUMBER, "Hi")

@@ -11,10 +11,9 @@ uvicorn's h11 one, so the guard knows what it reads. uvicorn is imported only he
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from typing import Any, Generic, TypeVar
 
+from compat._serving import ThreadedServer, base_url, bind
 from compat.emulator.asgi import EmulatorApp, Host
 from compat.emulator.guard import guarded_protocol
 from compat.errors import ConfigurationError
@@ -33,31 +32,6 @@ __all__ = [
 DEFAULT_READ_TIMEOUT = 10.0
 
 H = TypeVar("H", bound=Host)
-
-
-def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening TCP socket on ``host:port``."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto must say TCP: asyncio only turns Nagle off (TCP_NODELAY) on sockets whose proto is
-    # IPPROTO_TCP, and with Nagle on, every response waits ~40 ms for a delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def base_url(sock: socket.socket) -> str:
-    """The ``http://host:port`` URL of a bound socket (an IPv6 host in brackets)."""
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
 
 
 def _uvicorn() -> Any:
@@ -113,34 +87,15 @@ class ServedEmulator(Generic[H]):
 
     def __init__(self, emulator: H, server: Any, sock: socket.socket) -> None:
         self.emulator = emulator
-        self._server = server
-        self._sock = sock
-        self.host, self.port = sock.getsockname()[:2]
-        self.url = base_url(sock)
-        self._thread = threading.Thread(
-            target=server.run,
-            kwargs={"sockets": [sock]},
-            name="compat-emulator-server",
-            daemon=True,
-        )
+        self._served = ThreadedServer(server, sock, "compat-emulator-server")
+        self.host, self.port, self.url = self._served.host, self._served.port, self._served.url
 
     def _start(self, timeout: float) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise RuntimeError("the emulator server stopped while starting")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the emulator server did not start within {timeout} s")
-            time.sleep(0.005)
+        self._served.start(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask uvicorn to exit and wait for its thread."""
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        self._sock.close()
+        self._served.stop(timeout)
 
     def __enter__(self) -> ServedEmulator[H]:
         return self

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-import time
 from typing import Any, TextIO
 
+from compat._serving import ThreadedServer, base_url, bind
 from compat.errors import ConfigurationError
 from compat.proxy.app import ProxyApp
 from compat.proxy.config import ProxyConfig
 
-__all__ = ["PROTOCOL", "ServedProxy", "bind", "make_server", "run", "serve_in_thread", "url_of"]
+__all__ = [
+    "PROTOCOL", "ServedProxy", "base_url", "bind", "make_server", "run", "serve_in_thread",
+]
 
 PROTOCOL = "compat.proxy._protocol:HeaderDeadlineProtocol"
 FACTORY = "compat.proxy:from_environment"
@@ -36,28 +37,6 @@ def _uvicorn() -> Any:
             "serving the proxy needs uvicorn: pip install 'twilio-compat[server]'"
         ) from None
     return uvicorn
-
-
-def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening TCP socket with Nagle's algorithm off (else small answers wait for an ACK)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-    except (OSError, OverflowError):
-        sock.close()
-        raise
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def url_of(sock: socket.socket) -> str:
-    """The ``http://host:port`` URL of a bound socket."""
-    host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _config(app: Any, config: ProxyConfig, *, log_level: str, **extra: Any) -> Any:
@@ -80,26 +59,14 @@ class ServedProxy:
 
     def __init__(self, app: ProxyApp, server: Any, sock: socket.socket) -> None:
         self.app = app
-        self._server = server
-        self._sock = sock
-        self.url = url_of(sock)
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                                        name="compat-proxy-server", daemon=True)
+        self._served = ThreadedServer(server, sock, "compat-proxy-server")
+        self.url = self._served.url
 
     def _start(self, timeout: float) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the proxy server did not start")
-            time.sleep(0.005)
+        self._served.start(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        self._sock.close()
+        self._served.stop(timeout)
 
     def __enter__(self) -> ServedProxy:
         return self
@@ -131,7 +98,7 @@ def run(config: ProxyConfig, *, host: str, port: int, workers: int = 1,
         reason = getattr(exc, "strerror", None) or exc
         raise ConfigurationError(f"cannot listen on {host}:{port}: {reason}") from None
     fronts = ", ".join(config.front_names())
-    out.write(f"twilio-compat proxy at {url_of(sock)} -> {config.upstream} "
+    out.write(f"twilio-compat proxy at {base_url(sock)} -> {config.upstream} "
               f"({config.upstream_dialect}); fronts: {fronts}; workers: {workers}\n")
     out.flush()
     try:

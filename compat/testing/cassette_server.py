@@ -19,15 +19,15 @@ Rules this module keeps:
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import anyio.to_thread
 import httpx
 
 from compat import backends
+from compat._serving import ThreadedServer, bind
 from compat.emulator.asgi import MAX_BODY, Receive, Scope, Send
-from compat.emulator.server import base_url, bind, make_app_server
+from compat.emulator.server import make_app_server
 from compat.errors import ApiError, CompatError, NoMatchingExchange
 from compat.testing.replay import CassetteSession
 from compat.wire import WireRequest, WireResponse, decode_form
@@ -161,32 +161,18 @@ class ServedCassette:
     def __init__(self, app: CassetteApp, server: Any, sock: Any) -> None:
         self.app = app
         self.session = app.session
-        self._server = server
-        self._sock = sock
-        self.url = base_url(sock)
-        self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="compat-cassette-server",
-            daemon=True,
-        )
+        self._served = ThreadedServer(server, sock, "compat-cassette-server")
+        self.url = self._served.url
 
     def _start(self, timeout: float) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the cassette server did not start")
-            time.sleep(0.005)
+        self._served.start(timeout)
 
     @property
     def misses(self) -> list[NoMatchingExchange]:
         return list(self.session.misses)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._server.should_exit = True
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        self._sock.close()
+        self._served.stop(timeout)
         self.app.close()
 
     def __enter__(self) -> ServedCassette:

@@ -1,0 +1,82 @@
+"""Serving an ASGI app of the package on a socket of its own: binding, and a uvicorn server run in
+a background thread.
+
+Rules this module keeps:
+
+* Sockets are TCP with Nagle's algorithm off: asyncio only turns it off (``TCP_NODELAY``) on
+  sockets whose proto is ``IPPROTO_TCP``, and with Nagle on every small answer waits about 40 ms
+  for a delayed ACK. The socket is bound before the server starts, so its URL is known first.
+* A threaded server returns from :meth:`ThreadedServer.start` only once it accepts connections,
+  and :meth:`ThreadedServer.stop` waits for its thread. Nothing here imports uvicorn: callers hand
+  in a configured ``uvicorn.Server``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+__all__ = ["ThreadedServer", "base_url", "bind"]
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: a free one), Nagle's algorithm off.
+
+    Raises :class:`OSError` (or :class:`OverflowError` for a port out of range) when it cannot.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except (OSError, OverflowError):
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    """The ``http://host:port`` URL of a bound socket (an IPv6 host in brackets)."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+class ThreadedServer:
+    """A configured ``uvicorn.Server`` running on ``sock`` in a daemon thread named ``name``."""
+
+    def __init__(self, server: Any, sock: socket.socket, name: str) -> None:
+        self._server = server
+        self.sock = sock
+        self.name = name
+        self.host, self.port = sock.getsockname()[:2]
+        self.url = base_url(sock)
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True
+        )
+
+    def start(self, timeout: float) -> None:
+        """Start the thread and wait until the server accepts connections; on failure, stop and
+        raise :class:`RuntimeError`."""
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive():
+                self.stop()
+                raise RuntimeError(f"{self.name} stopped while starting")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.name} did not start within {timeout} s")
+            time.sleep(0.005)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the server to exit, wait for its thread, close the socket."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        self.sock.close()
