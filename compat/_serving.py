@@ -6,6 +6,8 @@ Rules this module keeps:
 * Sockets are TCP with Nagle's algorithm off: asyncio only turns it off (``TCP_NODELAY``) on
   sockets whose proto is ``IPPROTO_TCP``, and with Nagle on every small answer waits about 40 ms
   for a delayed ACK. The socket is bound before the server starts, so its URL is known first.
+* A request body is read whole or not at all (:func:`read_body`): a body over the limit or cut
+  short by a disconnect is never handed on in part, so no request is acted on from half a body.
 * A threaded server returns from :meth:`ThreadedServer.start` only once it accepts connections,
   and :meth:`ThreadedServer.stop` waits for its thread. Nothing here imports uvicorn: callers hand
   in a configured ``uvicorn.Server``.
@@ -16,9 +18,38 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["ThreadedServer", "base_url", "bind"]
+__all__ = ["BodyTooLarge", "ClientGone", "ThreadedServer", "base_url", "bind", "read_body"]
+
+
+class BodyTooLarge(Exception):
+    """A request body over the reader's limit (the app answers 413)."""
+
+
+class ClientGone(Exception):
+    """The client disconnected before its request's body arrived whole (no answer is due)."""
+
+
+async def read_body(
+    receive: Callable[[], Awaitable[MutableMapping[str, Any]]], limit: int
+) -> bytes:
+    """An ASGI request's whole body; :class:`BodyTooLarge` past ``limit`` bytes,
+    :class:`ClientGone` when the client leaves first."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

@@ -28,6 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
 
+from compat._serving import BodyTooLarge, ClientGone, read_body
 from compat.emulator.api import Api
 from compat.emulator.callbacks import Dispatcher, OutgoingRequest
 from compat.emulator.errors import api_error
@@ -124,10 +125,12 @@ class EmulatorApp(Generic[H]):
         path: str = scope["path"]
         method: str = scope["method"]
         try:
-            body = None if _declared_size(scope) > self.max_body else await self._read_body(receive)
-        except _ClientGone:
+            if _declared_size(scope) > self.max_body:
+                raise BodyTooLarge
+            body = await read_body(receive, self.max_body)
+        except ClientGone:
             return
-        if body is None:
+        except BodyTooLarge:
             error = _too_large(self.max_body)
             response = emulator.api.fallback(path).render_error(error)
             await _send(send, response)
@@ -144,22 +147,6 @@ class EmulatorApp(Generic[H]):
         await _send(send, response)
         emulator.submit(outbox)
 
-    async def _read_body(self, receive: Receive) -> bytes | None:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _ClientGone
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                return None
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
-
 
 def _declared_size(scope: Scope) -> int:
     """The request's ``Content-Length`` (0 when absent or unreadable: the body is then counted)."""
@@ -168,10 +155,6 @@ def _declared_size(scope: Scope) -> int:
             text = value.decode("latin-1").strip()
             return int(text) if text.isascii() and text.isdigit() else 0
     return 0
-
-
-class _ClientGone(Exception):
-    """The client disconnected before its request's body was read whole."""
 
 
 def _too_large(limit: int) -> ApiError:

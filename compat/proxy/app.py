@@ -26,6 +26,7 @@ import httpx
 
 from compat import backends
 from compat._redact import masked_target
+from compat._serving import BodyTooLarge, ClientGone, read_body
 from compat.backends.base import Backend
 from compat.errors import ApiError, CompatError
 from compat.proxy.api import Translator
@@ -47,10 +48,6 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class _Stalled(Exception):
-    pass
-
-
-class _TooLarge(Exception):
     pass
 
 
@@ -112,7 +109,7 @@ class ProxyApp:
                              f"within {self.config.body_timeout:g} s.")
             await _send(send, fallback.render_error(error), close=True)
             return
-        except _TooLarge:
+        except BodyTooLarge:
             error = ApiError(413, f"The request body is over the {self.config.max_body}"
                              "-byte limit.")
             await _send(send, fallback.render_error(error), close=True)
@@ -164,20 +161,11 @@ class ProxyApp:
         return fallback.render_error(fallback.not_found(request.path))
 
     async def _read_body(self, receive: Receive) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
         with anyio.move_on_after(self.config.body_timeout):
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    raise _Stalled
-                chunk: bytes = message.get("body", b"")
-                size += len(chunk)
-                if size > self.config.max_body:
-                    raise _TooLarge
-                chunks.append(chunk)
-                if not message.get("more_body", False):
-                    return b"".join(chunks)
+            try:
+                return await read_body(receive, self.config.max_body)
+            except ClientGone:
+                raise _Stalled from None
         raise _Stalled
 
 

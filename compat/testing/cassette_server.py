@@ -25,7 +25,7 @@ import anyio.to_thread
 import httpx
 
 from compat import backends
-from compat._serving import ThreadedServer, bind
+from compat._serving import BodyTooLarge, ClientGone, ThreadedServer, bind, read_body
 from compat.emulator.asgi import MAX_BODY, Receive, Scope, Send
 from compat.emulator.server import make_app_server
 from compat.errors import ApiError, CompatError, NoMatchingExchange
@@ -85,12 +85,21 @@ class CassetteApp:
                     return
         if scope["type"] != "http":
             raise RuntimeError(f"the cassette server serves HTTP only, not {scope['type']!r}")
-        body = await _read_body(receive)
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        query: bytes = scope.get("query_string", b"")
-        response = await anyio.to_thread.run_sync(
-            self.handle, scope["method"], scope["path"], query, headers, body
-        )
+        try:
+            body = await read_body(receive, MAX_BODY)
+        except ClientGone:
+            return
+        except BodyTooLarge:
+            request = WireRequest(scope["method"], scope["path"])
+            response = _owner(request).render_error(
+                ApiError(413, f"The request body is over the {MAX_BODY}-byte limit.")
+            )
+        else:
+            query: bytes = scope.get("query_string", b"")
+            response = await anyio.to_thread.run_sync(
+                self.handle, scope["method"], scope["path"], query, headers, body
+            )
         out = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers
                if k.lower() not in _DROPPED]
         out.append((b"content-length", str(len(response.body)).encode("ascii")))
@@ -136,23 +145,6 @@ class CassetteApp:
     def close(self) -> None:
         if self._real is not None:
             self._real.close()
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY:
-            break
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 class ServedCassette:
