@@ -8,7 +8,6 @@ from __future__ import annotations
 import typing as _typing
 
 from compat._version import __version__
-from compat.convert import convert_document, detect
 from compat.errors import (
     ApiError,
     BodyTooLong,
@@ -28,15 +27,6 @@ from compat.errors import (
     TransportError,
     UnexpectedDocument,
     UnsupportedOperation,
-)
-from compat.model import (
-    Direction,
-    ListQuery,
-    Message,
-    MessagePage,
-    MessageUpdate,
-    NewMessage,
-    Status,
 )
 
 __all__ = [
@@ -77,15 +67,39 @@ __all__ = [
 if _typing.TYPE_CHECKING:
     from compat._http import RetryPolicy
     from compat.client import AsyncClient, Client
+    from compat.convert import convert_document, detect
+    from compat.model import (
+        Direction,
+        ListQuery,
+        Message,
+        MessagePage,
+        MessageUpdate,
+        NewMessage,
+        Status,
+    )
 
 
-_LAZY = ("AsyncClient", "Client", "RetryPolicy")
+#: The public names imported on first use, and the module each comes from.
+_LAZY: dict[str, str] = {
+    "AsyncClient": "compat.client",
+    "Client": "compat.client",
+    "RetryPolicy": "compat._http",
+    "convert_document": "compat.convert",
+    "detect": "compat.convert",
+    **dict.fromkeys(
+        ("Direction", "ListQuery", "Message", "MessagePage", "MessageUpdate", "NewMessage",
+         "Status"),
+        "compat.model",
+    ),
+}
 
 
 def __getattr__(name: str) -> _typing.Any:
-    """The clients and their retry policy, imported on first use: they need httpx, which the
-    served emulator and the CLI's quick commands start faster without."""
-    if name in ("Client", "AsyncClient"):
+    """The public names that need more than the errors, imported on first use: the clients and
+    their retry policy need httpx, the converters lxml and every backend, the message model
+    attrs and phonenumbers. ``import compat`` alone (a library catching our errors, the CLI's
+    quick commands) loads none of them."""
+    if name == "Client" or name == "AsyncClient":
         from compat import client
 
         value = getattr(client, name)
@@ -93,6 +107,14 @@ def __getattr__(name: str) -> _typing.Any:
         from compat import _http
 
         value = _http.RetryPolicy
+    elif name == "convert_document" or name == "detect":
+        from compat import convert
+
+        value = getattr(convert, name)
+    elif _LAZY.get(name) == "compat.model":
+        from compat import model
+
+        value = getattr(model, name)
     else:
         raise AttributeError(f"module 'compat' has no attribute {name!r}")
     globals()[name] = value

@@ -30,11 +30,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from typing import Final
-
-from lxml import etree
+from typing import TYPE_CHECKING, Final
 
 from compat.errors import HostileDocument, MalformedDocument, ResponseError
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "UTF8_NAMES", "parse_xml"]
 
@@ -48,10 +49,6 @@ _WIDE_BOMS: Final = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _DECLARATION: Final = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_DECLARATION: Final = re.compile(rb"<\?xml[\s?][^>]*", re.IGNORECASE)
 _ENCODING: Final = re.compile(rb"""encoding\s*=\s*(["']?)([^"'\s?>]*)\1""", re.IGNORECASE)
-# libxml2's own limits (text node or attribute over 10 MB, depth over 256, a name too long).
-_RESOURCE_ERRORS: Final = frozenset(
-    {etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_NAME_TOO_LONG}
-)
 _CHUNK: Final = 64 * 1024
 
 _local = threading.local()
@@ -60,6 +57,8 @@ _local = threading.local()
 def _parser() -> etree.XMLParser:
     parser: etree.XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
+        from lxml import etree
+
         parser = etree.XMLParser(
             resolve_entities=False,
             no_network=True,
@@ -78,6 +77,8 @@ def _parser() -> etree.XMLParser:
 @functools.lru_cache(maxsize=8)
 def _deeper_than(limit: int) -> etree.XPath:
     # An element exists at depth limit + 1: one compiled XPath, no Python walk over the tree.
+    from lxml import etree
+
     return etree.XPath("boolean(" + "/*" * (limit + 1) + ")")
 
 
@@ -90,6 +91,8 @@ def _nests_past(data: bytes, limit: int) -> bool:
 
     Run only after lxml refused a document, to tell depth (hostile) from any other fault.
     """
+    from lxml import etree
+
     pull = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
@@ -156,9 +159,14 @@ def _foreign_encoding(prolog: bytes) -> str | None:
 def _syntax_refusal(
     data: bytes, exc: etree.XMLSyntaxError, dialect: str, max_depth: int
 ) -> ResponseError:
+    from lxml import etree
+
     if _nests_past(data, max_depth):
         return HostileDocument(f"XML nesting is deeper than {max_depth} levels", dialect=dialect)
-    if getattr(exc, "code", None) in _RESOURCE_ERRORS:
+    # libxml2's own limits (text node or attribute over 10 MB, depth over 256, a name too long).
+    if getattr(exc, "code", None) in (
+        etree.ErrorTypes.ERR_RESOURCE_LIMIT, etree.ErrorTypes.ERR_NAME_TOO_LONG
+    ):
         return HostileDocument(f"XML is over the parser's limits: {exc.msg}", dialect=dialect)
     return MalformedDocument(f"XML is not well-formed: {exc.msg}", dialect=dialect)
 
@@ -200,6 +208,8 @@ def parse_xml(
             f"XML documents must be encoded as UTF-8; this one declares {foreign!r}",
             dialect=dialect,
         )
+    from lxml import etree  # here, not at the top: importing the package needs no lxml
+
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:

@@ -22,12 +22,15 @@ Rules this module keeps:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
-from lxml import etree
 
 from compat._xml import parse_xml
 from compat.errors import InvalidParameter, UnexpectedDocument
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = [
     "MAX_MEDIA",
@@ -197,6 +200,8 @@ def render(response: MessagingResponse | Iterable[Verb], *, dialect: str = V2010
         raise InvalidParameter(f"TwiML dialect must be 2008-08-01 or 2010-04-01, not {dialect!r}")
     if not isinstance(response, MessagingResponse):
         response = MessagingResponse(verbs=tuple(response))
+    from lxml import etree  # here, not at the top: the served emulator starts without lxml
+
     root = etree.Element("Response")
     if response.version is not None:
         root.set("version", response.version)
@@ -212,6 +217,8 @@ def render(response: MessagingResponse | Iterable[Verb], *, dialect: str = V2010
 
 
 def _write_verb(root: etree._Element, verb: Verb, dialect: str) -> None:
+    from lxml import etree
+
     if isinstance(verb, Redirect):
         element = etree.SubElement(root, "Redirect")
         if verb.method != "POST":

@@ -63,6 +63,24 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("compat.convert.validation", "jsonschema"): "an optional dependency (the [test] extra); "
     "only validating JSON documents needs it",
     ("compat.convert.validation", "referencing"): "an optional dependency (the [test] extra)",
+    ("compat", "compat.convert"): "import compat stays cheap: the converters need every backend",
+    ("compat", "compat.model"): "import compat stays cheap: the model needs attrs and "
+    "phonenumbers; a library catching our errors needs neither",
+    ("compat.convert", "compat.convert.documents"): "the CLI starts fast: only converting needs "
+    "the webhook and TwiML modules",
+    ("compat.convert.commands", "compat.convert.batch"): "the CLI starts fast: only convert and "
+    "validate read documents",
+    ("compat.convert.commands", "compat.convert.validation"): "the CLI starts fast: only "
+    "validate needs the schemas",
+    ("compat.convert.commands", "tqdm"): "the CLI starts fast: only a progress bar on a terminal "
+    "needs tqdm",
+    ("compat.backends", "importlib.metadata"): "serving starts faster: entry points are read "
+    "only for a dialect name that is not built in or registered, and for names()",
+    ("compat.emulator", "compat.emulator.server"): "an in-process emulator needs no asyncio or "
+    "h11: only serving from a thread does",
+    ("compat._xml", "lxml"): "serving starts faster: lxml loads when an XML document is first "
+    "parsed (the XML dialects register and route without it)",
+    ("compat.twiml", "lxml"): "serving starts faster: lxml loads when TwiML is first rendered",
 }
 
 

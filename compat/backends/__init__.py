@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import threading
-from importlib.metadata import entry_points
 from typing import Any
 
 from compat.backends.base import Backend, Operation, ServerCall
@@ -58,6 +57,11 @@ _registered: dict[str, Backend] = {}
 
 
 def _entry_point_targets() -> dict[str, Any]:
+    """The installed distributions' dialects, read afresh on each call: only for a name that is
+    neither built in nor registered, and for :func:`names`. (``importlib.metadata`` is imported
+    here: it costs more to import than the built-in backends, and serving never needs it.)"""
+    from importlib.metadata import entry_points
+
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
 

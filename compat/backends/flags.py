@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
-
-from lxml import etree
+from typing import TYPE_CHECKING, Final
 
 from compat.errors import InvalidParameter, UnexpectedDocument
 from compat.model import Direction
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = [
     "DIRECTION_TO_FLAGS",

@@ -25,10 +25,9 @@ Rules this module keeps:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-from lxml import etree
 
 from compat._xml import parse_xml
 from compat.backends.codes import plain_error
@@ -46,6 +45,9 @@ from compat.backends.xml_text import element, escape
 from compat.errors import ApiError, InvalidParameter, UnexpectedDocument
 from compat.model import Direction, Message, MessagePage, Status
 from compat.wire import WireResponse
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["XmlBackend"]
 

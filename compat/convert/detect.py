@@ -22,15 +22,17 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-from lxml import etree
 
 from compat._xml import parse_xml
 from compat.backends._json import load_json
 from compat.errors import UnexpectedDocument
 from compat.wire import decode_form
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["KINDS", "Detected", "detect", "detect_parsed"]
 

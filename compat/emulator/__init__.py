@@ -26,14 +26,18 @@ the facade, and none needs a function-level import to reach another.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from compat.emulator.accounts import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from compat.emulator.callbacks import Attempt, HttpReply, HttpxSender, OutgoingRequest, Sender
 from compat.emulator.clock import Clock, ManualClock, SystemClock
 from compat.emulator.core import Emulator
 from compat.emulator.inbound import Inbound
 from compat.emulator.lifecycle import Mode, Outcome
-from compat.emulator.server import ServedEmulator, serve_in_thread
 from compat.emulator.store import Account, ApiKey, PhoneNumber, Store
+
+if TYPE_CHECKING:
+    from compat.emulator.server import ServedEmulator, serve_in_thread
 
 __all__ = [
     "TEST_ACCOUNT_SID",
@@ -57,3 +61,21 @@ __all__ = [
     "SystemClock",
     "serve_in_thread",
 ]
+
+_LAZY = ("ServedEmulator", "serve_in_thread")
+
+
+def __getattr__(name: str) -> Any:
+    """Serving from a thread, imported on first use: the server side needs asyncio and h11, which
+    an emulator used in-process (``emulator.client()``, ``emulator.transport()``) never does."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'compat.emulator' has no attribute {name!r}")
+    from compat.emulator import server
+
+    value = getattr(server, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
