@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from compat._xml import parse_xml
 from compat.backends import get
+from compat.backends.xml_text import escape
 from compat.errors import HostileDocument, MalformedDocument, ResponseError
 from compat.wire import WireResponse
 
@@ -266,3 +267,18 @@ def test_every_xml_backend_refuses_deep_and_huge_documents(dialect: str) -> None
     for document in (deep, huge):
         with pytest.raises(HostileDocument):
             backend.parse_message(WireResponse(200, (), document))
+
+
+def _xml_char(code: int) -> bool:
+    """XML 1.0's ``Char`` production, written out from the specification."""
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def test_escape_replaces_exactly_the_characters_xml_cannot_carry() -> None:
+    every = "".join(chr(code) for code in range(0x110000) if chr(code) not in "&<>\r")
+    written = escape(every)
+    assert len(written) == len(every)
+    wrong = [hex(ord(c)) for c, w in zip(every, written, strict=True)
+             if (w == c) != _xml_char(ord(c)) or (w != c and w != "\ufffd")]
+    assert wrong == []
