@@ -11,17 +11,102 @@ Rules this module keeps:
 * A threaded server returns from :meth:`ThreadedServer.start` only once it accepts connections,
   and :meth:`ThreadedServer.stop` waits for its thread. Nothing here imports uvicorn: callers hand
   in a configured ``uvicorn.Server``.
+* Every server runs on one stack, :func:`server_stack`: uvicorn's httptools protocol on uvloop
+  when those are installed (the ``server`` extra installs them; ``benchmarks/bench_served.py``
+  measured them faster), else its h11 protocol on asyncio. The protocol-specific code is uvicorn's
+  alone: what this package adds to a protocol (:class:`HeadLimit`, the emulator's read deadline,
+  the proxy's head deadline) reads only what both of uvicorn's protocols have, ``cycle`` (the
+  current request's, ``None`` before the first head is complete), its ``more_body`` and
+  ``response_complete``, and the transport.
+* A request head over :data:`MAX_HEAD` bytes is refused with a 431 and the connection closed, on
+  either stack (h11's own limit is set to the same number).
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["BodyTooLarge", "ClientGone", "ThreadedServer", "base_url", "bind", "read_body"]
+__all__ = [
+    "MAX_HEAD",
+    "PROTOCOLS",
+    "BodyTooLarge",
+    "ClientGone",
+    "HeadLimit",
+    "Stack",
+    "ThreadedServer",
+    "base_url",
+    "bind",
+    "head_limited",
+    "read_body",
+    "server_stack",
+]
+
+#: The longest request head (request line and headers) a server accepts, in bytes.
+MAX_HEAD = 64 * 1024
+
+#: uvicorn's HTTP/1.1 protocol classes, as import strings for ``uvicorn.importer``.
+PROTOCOLS = {
+    "httptools": "uvicorn.protocols.http.httptools_impl:HttpToolsProtocol",
+    "h11": "uvicorn.protocols.http.h11_impl:H11Protocol",
+}
+
+
+class Stack(NamedTuple):
+    """What uvicorn serves with: ``http`` a key of :data:`PROTOCOLS`, ``loop`` its loop name."""
+
+    http: str
+    loop: str
+
+
+def _installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def server_stack() -> Stack:
+    """httptools and uvloop where installed, else h11 and asyncio (each chosen on its own)."""
+    return Stack("httptools" if _installed("httptools") else "h11",
+                 "uvloop" if _installed("uvloop") else "asyncio")
+
+
+_HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 24\r\nconnection: close\r\n\r\nRequest head too large.\n"
+)
+
+
+class HeadLimit(asyncio.Protocol):
+    """A mixin over a uvicorn HTTP protocol class: a request head still incomplete after
+    :attr:`head_limit` bytes gets a 431 and the connection is closed. Bytes count from the end of
+    the previous response (or the connection's opening) until the head is complete."""
+
+    head_limit: int = MAX_HEAD
+    cycle: Any  # the protocol's current request/response cycle
+    transport: Any
+    _head_bytes: int = 0
+
+    def data_received(self, data: bytes) -> None:
+        before = self.cycle
+        waiting = before is None or before.response_complete
+        super().data_received(data)
+        if self.cycle is not before:
+            self._head_bytes = 0
+        elif waiting:
+            self._head_bytes += len(data)
+            if self._head_bytes > self.head_limit and not self.transport.is_closing():
+                self.transport.write(_HEAD_TOO_LARGE)
+                self.transport.close()
+
+
+def head_limited(base: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
+    """``base`` (one of uvicorn's protocol classes) with :class:`HeadLimit`."""
+    made = type(f"HeadLimited{base.__name__}", (HeadLimit, base), {})
+    return made
 
 
 class BodyTooLarge(Exception):

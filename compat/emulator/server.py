@@ -4,8 +4,10 @@ Rules: servers bind to ``127.0.0.1`` unless told otherwise; port 0 picks a free 
 port is known before :func:`serve_in_thread` returns (the socket is bound first and handed to
 uvicorn). Sockets are TCP with Nagle's algorithm off. Stopping waits for the server thread to end.
 Each request must arrive whole within ``read_timeout`` seconds (default
-:data:`DEFAULT_READ_TIMEOUT`) or its connection is closed (:mod:`.guard`); the protocol is always
-uvicorn's h11 one, so the guard knows what it reads. uvicorn is imported only here.
+:data:`DEFAULT_READ_TIMEOUT`) or its connection is closed (:mod:`.guard`). Servers run on
+:func:`compat._serving.server_stack` (httptools on uvloop where installed, else h11 on asyncio)
+unless ``stack`` names another; the guard reads only what both protocols keep. uvicorn is
+imported only here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ from __future__ import annotations
 import socket
 from typing import Any, Generic, TypeVar
 
-from compat._serving import ThreadedServer, base_url, bind
+from compat._serving import (
+    MAX_HEAD,
+    PROTOCOLS,
+    Stack,
+    ThreadedServer,
+    base_url,
+    bind,
+    head_limited,
+    server_stack,
+)
 from compat.emulator.asgi import EmulatorApp, Host
 from compat.emulator.guard import guarded_protocol
 from compat.errors import ConfigurationError
@@ -44,9 +55,16 @@ def _uvicorn() -> Any:
     return uvicorn
 
 
-def _guarded_h11(uvicorn: Any, read_timeout: float) -> type[Any]:
-    base = uvicorn.importer.import_from_string("uvicorn.protocols.http.h11_impl:H11Protocol")
-    return guarded_protocol(base, read_timeout)
+def _protocol(uvicorn: Any, http: str) -> Any:
+    return uvicorn.importer.import_from_string(PROTOCOLS[http])
+
+
+def _config(uvicorn: Any, app: Any, protocol: type[Any], stack: Stack, **options: Any) -> Any:
+    """The one uvicorn configuration of the emulator and the cassette server."""
+    return uvicorn.Config(
+        app, lifespan="on", ws="none", http=protocol, loop=stack.loop,
+        h11_max_incomplete_event_size=MAX_HEAD, timeout_keep_alive=30, **options,
+    )
 
 
 def make_server(
@@ -56,29 +74,27 @@ def make_server(
     access_log: bool = False,
     inbox: bool = True,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
+    stack: Stack | None = None,
 ) -> Any:
     """A configured ``uvicorn.Server`` for ``emulator`` (not started); ``inbox`` serves the inbox
     page at ``/`` (see :class:`~.asgi.EmulatorApp`); a connection whose request has not fully
-    arrived ``read_timeout`` seconds after it began is closed (:mod:`.guard`)."""
+    arrived ``read_timeout`` seconds after it began is closed (:mod:`.guard`). ``stack``: the
+    protocol and loop, :func:`~compat._serving.server_stack` by default."""
     uvicorn = _uvicorn()
-    config = uvicorn.Config(
-        EmulatorApp(emulator, inbox=inbox),
-        lifespan="on",
-        log_level=log_level,
-        access_log=access_log,
-        ws="none",
-        http=_guarded_h11(uvicorn, read_timeout),
-        timeout_keep_alive=30,
-    )
+    stack = stack or server_stack()
+    protocol = guarded_protocol(_protocol(uvicorn, stack.http), read_timeout)
+    config = _config(uvicorn, EmulatorApp(emulator, inbox=inbox), protocol, stack,
+                     log_level=log_level, access_log=access_log)
     return uvicorn.Server(config)
 
 
-def make_app_server(app: Any, *, log_level: str = "warning") -> Any:
-    """A configured ``uvicorn.Server`` for another ASGI app of the package (a cassette server)."""
+def make_app_server(app: Any, *, log_level: str = "warning", stack: Stack | None = None) -> Any:
+    """A configured ``uvicorn.Server`` for another ASGI app of the package (a cassette server),
+    on the same stack as the emulator, with the same head limit and no read deadline."""
     uvicorn = _uvicorn()
-    config = uvicorn.Config(
-        app, lifespan="on", log_level=log_level, access_log=False, ws="none", timeout_keep_alive=30
-    )
+    stack = stack or server_stack()
+    protocol = head_limited(_protocol(uvicorn, stack.http))
+    config = _config(uvicorn, app, protocol, stack, log_level=log_level, access_log=False)
     return uvicorn.Server(config)
 
 
@@ -116,11 +132,13 @@ def serve_in_thread(
     timeout: float = 10.0,
     inbox: bool = True,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
+    stack: Stack | None = None,
 ) -> ServedEmulator[H]:
     """Serve ``emulator`` from a background thread; returns once it accepts connections. The inbox
     page is at ``url + "/"`` unless ``inbox`` is false; ``read_timeout`` is the time a connection
-    has to deliver a whole request."""
-    server = make_server(emulator, log_level=log_level, inbox=inbox, read_timeout=read_timeout)
+    has to deliver a whole request; ``stack`` as for :func:`make_server`."""
+    server = make_server(emulator, log_level=log_level, inbox=inbox, read_timeout=read_timeout,
+                         stack=stack)
     sock = bind(host, port)
     served = ServedEmulator(emulator, server, sock)
     served._start(timeout)

@@ -1,4 +1,4 @@
-"""uvicorn's h11 protocol with a deadline for request heads: a stalled connection is dropped.
+"""uvicorn's HTTP/1.1 protocol with a deadline for request heads: a stalled connection is dropped.
 
 Rules: uvicorn closes idle keep-alive connections (``timeout_keep_alive``) but waits forever for a
 request head that never finishes, because any byte received cancels that timer. This protocol arms
@@ -6,26 +6,39 @@ one more timer when a connection opens and after each response: if no complete r
 arrived when it fires (no request being handled), the connection is closed. The deadline is the
 ``compat_header_timeout`` attribute :mod:`compat.proxy.server` sets on uvicorn's config (it travels
 to worker processes with the config); under the ``uvicorn`` command, ``COMPAT_PROXY_HEADER_TIMEOUT``
-or 10 seconds. Loaded by uvicorn through its import string only; nothing in
-the package imports this module, which needs uvicorn.
+or 10 seconds. Heads over :data:`compat._serving.MAX_HEAD` bytes are refused
+(:class:`compat._serving.HeadLimit`).
+
+The base is the protocol of :func:`compat._serving.server_stack` (httptools where installed, else
+h11); the mixin reads only what both keep (``cycle``, ``on_response_complete``, the transport).
+Loaded by uvicorn through its import string only; nothing in the package imports this module,
+which needs uvicorn.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any
+from typing import Any, cast
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.importer import import_from_string
 
-__all__ = ["DEFAULT_HEADER_TIMEOUT", "HeaderDeadlineProtocol"]
+from compat._serving import PROTOCOLS, HeadLimit, server_stack
+
+__all__ = [
+    "DEFAULT_HEADER_TIMEOUT", "HeaderDeadlineMixin", "HeaderDeadlineProtocol", "header_deadline",
+]
 
 DEFAULT_HEADER_TIMEOUT = 10.0
 ENV_HEADER_TIMEOUT = "COMPAT_PROXY_HEADER_TIMEOUT"
 
 
-class HeaderDeadlineProtocol(H11Protocol):
+class HeaderDeadlineMixin(HeadLimit):
     """See the module docstring."""
+
+    config: Any
+    loop: asyncio.AbstractEventLoop
+    logger: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,7 +48,7 @@ class HeaderDeadlineProtocol(H11Protocol):
         self.header_timeout = float(timeout)
         self._head_timer: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         self._arm()
 
@@ -44,7 +57,7 @@ class HeaderDeadlineProtocol(H11Protocol):
         super().connection_lost(exc)
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
         if not self.transport.is_closing():
             self._arm()
 
@@ -66,3 +79,15 @@ class HeaderDeadlineProtocol(H11Protocol):
         self.logger.info("closing a connection whose request head did not arrive within %g s",
                          self.header_timeout)
         self.transport.close()
+
+
+def header_deadline(http: str) -> type[asyncio.Protocol]:
+    """The protocol named ``http`` (a key of :data:`compat._serving.PROTOCOLS`) with the head
+    deadline."""
+    base = import_from_string(PROTOCOLS[http])
+    made = type("HeaderDeadlineProtocol", (HeaderDeadlineMixin, base), {"__module__": __name__})
+    return cast("type[asyncio.Protocol]", made)
+
+
+#: What the proxy serves with (:data:`compat.proxy.server.PROTOCOL` names it).
+HeaderDeadlineProtocol = header_deadline(server_stack().http)

@@ -3,7 +3,8 @@
 Rules: servers bind to ``127.0.0.1`` unless told otherwise; port 0 picks a free port, known before
 :func:`serve_in_thread` returns (the socket is bound first and handed to uvicorn). Every server
 uses :class:`compat.proxy._protocol.HeaderDeadlineProtocol` (request heads within
-``header_timeout``), ``timeout_keep_alive`` = ``keep_alive``, and the app's own body deadline, so a
+``header_timeout``) on the loop of :func:`compat._serving.server_stack` (uvloop where installed),
+``timeout_keep_alive`` = ``keep_alive``, and the app's own body deadline, so a
 stalled connection never holds a worker. With several workers, each process builds its app from
 the ``COMPAT_PROXY_*`` variables (:func:`compat.proxy.from_environment`), which :func:`run` sets
 from the configuration; the auth token variable is inherited, never written. uvicorn is imported
@@ -16,7 +17,7 @@ import os
 import socket
 from typing import Any, TextIO
 
-from compat._serving import ThreadedServer, base_url, bind
+from compat._serving import MAX_HEAD, ThreadedServer, base_url, bind, server_stack
 from compat.errors import ConfigurationError
 from compat.proxy.app import ProxyApp
 from compat.proxy.config import ProxyConfig
@@ -43,6 +44,7 @@ def _config(app: Any, config: ProxyConfig, *, log_level: str, **extra: Any) -> A
     uvicorn = _uvicorn()
     server_config = uvicorn.Config(
         app, lifespan="on", log_level=log_level, access_log=False, ws="none", http=PROTOCOL,
+        loop=server_stack().loop, h11_max_incomplete_event_size=MAX_HEAD,
         timeout_keep_alive=config.keep_alive, **extra,
     )
     server_config.compat_header_timeout = config.header_timeout

@@ -1,5 +1,7 @@
 """Stalled connections on the served emulator: a request that never arrives whole is dropped after
-the read timeout, and hundreds of them do not slow anyone else down. Real loopback sockets."""
+the read timeout, and hundreds of them do not slow anyone else down. Real loopback sockets. The
+single-connection cases run on the default stack (httptools on uvloop where installed) and on the
+h11/asyncio fallback."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import httpx
 import pytest
 from emusupport import AUTH, JENNY, LIST, ME, basic, host_port, request_bytes, served_process
 
+from compat._serving import Stack
 from compat.emulator import Emulator, ManualClock, ServedEmulator, serve_in_thread
 from compat.emulator.server import DEFAULT_READ_TIMEOUT
 
@@ -20,10 +23,10 @@ SLACK = 2.0
 FORM = b"To=%2B15558675310&From=%2B15017122661&Body=stalled"
 
 
-@pytest.fixture
-def server() -> Iterator[ServedEmulator[Emulator]]:
+@pytest.fixture(params=[None, Stack("h11", "asyncio")], ids=["default-stack", "h11-asyncio"])
+def server(request: pytest.FixtureRequest) -> Iterator[ServedEmulator[Emulator]]:
     emulator = Emulator(clock=ManualClock())
-    with serve_in_thread(emulator, read_timeout=TIMEOUT) as served:
+    with serve_in_thread(emulator, read_timeout=TIMEOUT, stack=request.param) as served:
         yield served
     emulator.close()
 
