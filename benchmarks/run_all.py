@@ -73,6 +73,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
               "performance.md#clients-benchmarksbench_clientpy"),
     Benchmark("emulator", "bench_emulator.py", _only_quick, _only_quick,
               "performance.md#emulator-benchmarksbench_emulatorpy"),
+    Benchmark("served", "bench_served.py", _only_quick, lambda _o: ["--quick", "--rounds", "2"],
+              "performance.md#served-create-against-peers-benchmarksbench_servedpy"),
     Benchmark("store", "bench_store.py", _store,
               lambda out: ["--quick", "--rounds", "50", "--chart", str(out / "store.png")],
               "performance.md#store-benchmarksbench_storepy"),
