@@ -6,8 +6,6 @@ Rules this module keeps:
 * Sockets are TCP with Nagle's algorithm off: asyncio only turns it off (``TCP_NODELAY``) on
   sockets whose proto is ``IPPROTO_TCP``, and with Nagle on every small answer waits about 40 ms
   for a delayed ACK. The socket is bound before the server starts, so its URL is known first.
-* A request body is read whole or not at all (:func:`read_body`): a body over the limit or cut
-  short by a disconnect is never handed on in part, so no request is acted on from half a body.
 * A threaded server returns from :meth:`ThreadedServer.start` only once it accepts connections,
   and :meth:`ThreadedServer.stop` waits for its thread. Nothing here imports uvicorn: callers hand
   in a configured ``uvicorn.Server``.
@@ -29,21 +27,17 @@ import importlib.util
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, NamedTuple
 
 __all__ = [
     "MAX_HEAD",
     "PROTOCOLS",
-    "BodyTooLarge",
-    "ClientGone",
     "HeadLimit",
     "Stack",
     "ThreadedServer",
     "base_url",
     "bind",
     "head_limited",
-    "read_body",
     "server_stack",
 ]
 
@@ -107,34 +101,6 @@ def head_limited(base: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
     """``base`` (one of uvicorn's protocol classes) with :class:`HeadLimit`."""
     made = type(f"HeadLimited{base.__name__}", (HeadLimit, base), {})
     return made
-
-
-class BodyTooLarge(Exception):
-    """A request body over the reader's limit (the app answers 413)."""
-
-
-class ClientGone(Exception):
-    """The client disconnected before its request's body arrived whole (no answer is due)."""
-
-
-async def read_body(
-    receive: Callable[[], Awaitable[MutableMapping[str, Any]]], limit: int
-) -> bytes:
-    """An ASGI request's whole body; :class:`BodyTooLarge` past ``limit`` bytes,
-    :class:`ClientGone` when the client leaves first."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from compat._serving import BodyTooLarge, ClientGone, read_body
+from compat._bodies import BodyTooLarge, ClientGone, read_body
 from compat.emulator.asgi import MAX_BODY
 from compat.testing.cassette_server import CassetteApp
 from compat.testing.replay import CassetteSession

@@ -28,7 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import anyio.to_thread
 
-from compat._serving import BodyTooLarge, ClientGone, read_body
+from compat._bodies import BodyTooLarge, ClientGone, read_body
 from compat.emulator.api import Api
 from compat.emulator.callbacks import Dispatcher, OutgoingRequest
 from compat.emulator.errors import api_error

@@ -25,8 +25,8 @@ import anyio
 import httpx
 
 from compat import backends
+from compat._bodies import BodyTooLarge, ClientGone, read_body
 from compat._redact import masked_target
-from compat._serving import BodyTooLarge, ClientGone, read_body
 from compat.backends.base import Backend
 from compat.errors import ApiError, CompatError
 from compat.proxy.api import Translator

@@ -25,7 +25,8 @@ import anyio.to_thread
 import httpx
 
 from compat import backends
-from compat._serving import BodyTooLarge, ClientGone, ThreadedServer, bind, read_body
+from compat._bodies import BodyTooLarge, ClientGone, read_body
+from compat._serving import ThreadedServer, bind
 from compat.emulator.asgi import MAX_BODY, Receive, Scope, Send
 from compat.emulator.server import make_app_server
 from compat.errors import ApiError, CompatError, NoMatchingExchange
