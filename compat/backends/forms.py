@@ -199,8 +199,11 @@ def _read(
             if items:
                 values[param.model] = items
             continue
-        text = next((v for v in map(last.get, param.names) if v), None)
-        if text is None:
+        for name in param.names:
+            text = last.get(name)
+            if text:
+                break
+        else:
             continue
         if param.kind in ("number", "text", "enum"):
             values[param.model] = text
@@ -220,11 +223,12 @@ def _number_error(exc: InvalidPhoneNumber, rules: DialectRules) -> ApiError:
 def decode_create(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> NewMessage:
     """Read a create form the way Twilio validates it (see the module rules)."""
     last = dict(pairs)  # the last value of each name, as form_value() reads it
-    names = {name for param in rules.create_params for name in param.names}
     if not last.get("To"):
         raise twilio_error(21604, "A 'To' phone number is required.")
-    if not last.get("From") and not ("MessagingServiceSid" in names
-                                     and last.get("MessagingServiceSid")):
+    if not last.get("From") and not (
+        last.get("MessagingServiceSid")
+        and any("MessagingServiceSid" in param.names for param in rules.create_params)
+    ):
         raise twilio_error(21603, "A 'From' phone number is required.")
     values, deferred = _read(rules.create_params, pairs, last)
     body = last.get("Body")
