@@ -164,6 +164,7 @@ class Settings:
             authorization=authorization,
             timeout=_timeout(timeout),
             reveal_numbers=bool(log_numbers),
+            fixed_targets=(context.backend.build_list(sid, ListQuery()).target,),
         )
         return cls(context, edge, retry, bool(api_key))
 

@@ -25,6 +25,9 @@ Rules this module keeps:
 * **A caller's httpx client keeps its defaults.** Requests for a caller's client go through its
   ``build_request`` (its headers, cookies and event hooks apply); for a client we made, which has no
   defaults, they are built directly. The library's timeout applies either way.
+* **Fixed URLs are parsed once.** The client's own collection URL (where every create and every
+  first list page goes) is parsed into an ``httpx.URL`` when the client is made; other targets
+  (a message's SID, a next page) are parsed per request.
 * **Secrets stay in headers.** The ``Authorization`` value is built once and only ever put in
   request headers; logs and error messages name the method and the target, with phone numbers
   masked unless the caller opted in (:mod:`compat._redact`).
@@ -39,7 +42,7 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import TypeVar
 
 import attrs
@@ -252,8 +255,10 @@ class Edge:
         timeout: httpx.Timeout,
         reveal_numbers: bool,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        fixed_targets: Iterable[str] = (),
     ) -> None:
         self._base_url = base_url
+        self._urls = {target: httpx.URL(base_url + target) for target in fixed_targets}
         self._headers = (("Authorization", authorization), ("User-Agent", USER_AGENT))
         self._own_headers = (*self._headers, *_OWN_CLIENT_HEADERS)
         self._timeout = timeout
@@ -270,9 +275,10 @@ class Edge:
     def request(self, request: WireRequest) -> httpx.Request:
         """The httpx request for a client we made: it has no defaults to merge, so the request is
         built directly (``build_request``'s merging is a measurable share of a create)."""
+        target = request.target
         return httpx.Request(
             request.method,
-            self._base_url + request.target,
+            self._urls.get(target) or self._base_url + target,
             headers=request.headers + self._own_headers,
             content=request.body or None,
             extensions={"timeout": dict(self._timeouts)},
@@ -282,9 +288,10 @@ class Edge:
         self, client: httpx.Client | httpx.AsyncClient, request: WireRequest
     ) -> httpx.Request:
         """The httpx request for a caller's client, with its default headers and cookies."""
+        target = request.target
         return client.build_request(
             request.method,
-            self._base_url + request.target,
+            self._urls.get(target) or self._base_url + target,
             headers=request.headers + self._headers,
             content=request.body or None,
             timeout=self._timeout,

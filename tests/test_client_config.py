@@ -15,10 +15,11 @@ import httpx
 import pytest
 
 from compat import backends
-from compat._http import basic_authorization
+from compat._http import RetryPolicy, basic_authorization
 from compat._redact import mask_number, masked_target
 from compat.client import AsyncClient, Client
 from compat.errors import ApiError, CompatError, ConfigurationError, ConnectError
+from compat.model import ListQuery
 from tests.fake_twilio import ACCOUNT, JENNY, ME, TOKEN, FakeTwilio
 
 API_KEY = "SK" + "9" * 32
@@ -161,6 +162,33 @@ def test_base_url_moves_every_request() -> None:
     urls = [str(r.url) for r in server.requests]
     assert all(u.startswith("http://127.0.0.1:8080/proxy/2010-04-01/Accounts/") for u in urls)
     assert len(urls) == 5
+
+
+@pytest.mark.parametrize("name", backends.names())
+@pytest.mark.parametrize("own_client", [True, False], ids=["own", "callers"])
+def test_creates_and_first_pages_go_to_the_collection_url(name: str, own_client: bool) -> None:
+    backend = backends.get(name)
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(599)
+
+    transport = httpx.MockTransport(answer)
+    http = None if own_client else httpx.Client(transport=transport)
+    base = "http://127.0.0.1:8080/mounted"
+    with Client(ACCOUNT, TOKEN, base_url=base, backend=name,
+                transport=transport if own_client else None, http_client=http,
+                retry=RetryPolicy(max_retries=0)) as client:
+        for call in (lambda: client.messages.create(to=JENNY, from_=ME, body="hi"),
+                     lambda: list(client.messages.list(to=JENNY)),
+                     lambda: client.messages.fetch("SM" + "a" * 32)):
+            with pytest.raises(CompatError):
+                call()
+    collection = backend.build_list(ACCOUNT, ListQuery()).path
+    assert seen[0] == base + collection
+    assert seen[1].startswith(base + collection + "?") or seen[1] == base + collection
+    assert seen[2] == base + backend.build_fetch(ACCOUNT, "SM" + "a" * 32).path
 
 
 def test_errors_name_the_overridden_url(server: FakeTwilio) -> None:
