@@ -9,8 +9,10 @@ and blank values are kept (``Body=`` is how a redaction is spelled).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from typing import Final
+from urllib.parse import quote, urlencode, urlsplit
 
 import attrs
 
@@ -86,10 +88,19 @@ def decode_form(data: bytes | str, *, max_fields: int = 1000) -> list[tuple[str,
     return pairs
 
 
+#: A run of percent-escapes. A UTF-8 sequence is bytes of 0x80 and over, so it never spans a
+#: literal character: decoding each run alone reads what ``unquote`` reads.
+_ESCAPES: Final = re.compile("(?:%[0-9A-Fa-f]{2})+")
+
+
+def _bytes_of(run: re.Match[str]) -> str:
+    return bytes.fromhex(run[0].replace("%", "")).decode("utf-8")
+
+
 def _unescape(text: str) -> str:
     if "+" in text:
         text = text.replace("+", " ")
-    return unquote(text, errors="strict") if "%" in text else text
+    return _ESCAPES.sub(_bytes_of, text) if "%" in text else text
 
 
 def form_value(pairs: Sequence[tuple[str, str]], name: str) -> str | None:
