@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+from loopback import create_request, read_answer, throughput
 
 from compat import backends
 from compat.client import Client
@@ -156,56 +157,12 @@ def start_server(*extra: str) -> tuple[subprocess.Popen[str], str, float]:
     return process, url, time.perf_counter() - started
 
 
-async def throughput(url: str, clients: int, seconds: float) -> float:
-    """Creates per second with ``clients`` keep-alive connections, each sending its next request as
-    soon as the previous answer arrived. The clients are raw sockets: httpx's own cost would
-    otherwise be what is measured, on the same CPUs as the server."""
-    address, request = raw_request(url)
-    done = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal done
-        reader, writer = await asyncio.open_connection(*address)
-        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        while time.perf_counter() < stop:
-            writer.write(request)
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            assert head.startswith(b"HTTP/1.1 201")
-            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
-            await reader.readexactly(length)
-            done += 1
-        writer.close()
-        await writer.wait_closed()
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    return done / (time.perf_counter() - began)
-
-
 def raw_request(url: str) -> tuple[tuple[str, int], bytes]:
-    """The server address and the bytes of one keep-alive create request (what curl sends)."""
+    """The server address and the bytes of one keep-alive create request."""
     host, port = url.removeprefix("http://").rsplit(":", 1)
-    body = encode_form(FORM.items())
+    address = (host, int(port))
     auth = httpx.BasicAuth(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)._auth_header
-    head = (
-        f"POST {PATH} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: {auth}\r\n"
-        "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
-    return (host, int(port)), head.encode("ascii") + body
-
-
-def read_response(sock: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
-    while len(body) < length:
-        body += sock.recv(65536)
-    return body
+    return address, create_request(address, PATH, encode_form(FORM.items()), auth)
 
 
 def served(count: int, seconds: float) -> None:
@@ -233,14 +190,14 @@ def served(count: int, seconds: float) -> None:
 
             def raw_create() -> object:
                 sock.sendall(raw[1])
-                return read_response(sock)
+                return read_answer(sock)
 
             for _ in range(100):
                 raw_create()
             print(f"  create, raw socket client   {summary(timings(raw_create, count))}")
         httpx.post(f"{url}/__admin/reset")
         for clients in (1, 4, 16, 64):
-            rate = asyncio.run(throughput(url, clients, seconds))
+            rate = asyncio.run(throughput(*raw_request(url), clients, seconds))
             print(f"  {clients:3d} concurrent keep-alive clients   {rate:8.0f} creates/s")
     finally:
         process.terminate()
@@ -248,7 +205,7 @@ def served(count: int, seconds: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         process, url, _ = start_server("--db", os.path.join(folder, "bench.db"))
         try:
-            rate = asyncio.run(throughput(url, 4, seconds))
+            rate = asyncio.run(throughput(*raw_request(url), 4, seconds))
             print(f"  with --db (SQLite, synchronous=FULL), 4 clients   {rate:8.0f} creates/s")
         finally:
             process.terminate()

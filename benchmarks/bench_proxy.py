@@ -24,6 +24,7 @@ import time
 from urllib.parse import urlsplit
 
 import httpx
+from loopback import create_request, throughput
 
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN
 from compat.wire import encode_form
@@ -34,39 +35,12 @@ PATH_2008 = f"/2008-08-01/Accounts/{TEST_ACCOUNT_SID}/SMS/Messages"
 FORM = encode_form([("To", "+15558675310"), ("From", "+15017122661"), ("Body", "Benchmark")])
 
 
-def request_bytes(url: str, path: str) -> tuple[tuple[str, int], bytes]:
+def rate(url: str, path: str, clients: int, seconds: float) -> float:
+    """Creates per second at ``path`` of the server at ``url``."""
     parts = urlsplit(url)
-    head = (f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nAuthorization: {AUTH}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(FORM)}\r\n\r\n")
-    return (parts.hostname or "127.0.0.1", parts.port or 80), head.encode() + FORM
-
-
-async def throughput(url: str, path: str, clients: int, seconds: float) -> float:
-    """Creates per second with ``clients`` keep-alive connections, each sending its next request
-    as soon as the previous answer arrived."""
-    address, request = request_bytes(url, path)
-    done = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal done
-        reader, writer = await asyncio.open_connection(*address)
-        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        while time.perf_counter() < stop:
-            writer.write(request)
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            assert head.startswith(b"HTTP/1.1 201"), head
-            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
-            await reader.readexactly(length)
-            done += 1
-        writer.close()
-        await writer.wait_closed()
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    return done / (time.perf_counter() - began)
+    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    request = create_request(address, path, FORM, AUTH)
+    return asyncio.run(throughput(address, request, clients, seconds))
 
 
 def free_port() -> int:
@@ -113,16 +87,16 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs; {args.clients} keep-alive clients; {args.seconds:g} s each")
     emulator, upstream = start("serve", "--clock", "manual")
     try:
-        floor = asyncio.run(throughput(upstream, PATH_2010, args.clients, args.seconds))
+        floor = rate(upstream, PATH_2010, args.clients, args.seconds)
         print(f"emulator alone (2010 creates):      {floor:8.0f} creates/s")
         for workers in args.workers:
             proxy, url = start("proxy", "--upstream", upstream, "--workers", str(workers))
             try:
-                rate = asyncio.run(throughput(url, PATH_2008, args.clients, args.seconds))
+                served = rate(url, PATH_2008, args.clients, args.seconds)
             finally:
                 stop(proxy)
             print(f"proxy, {workers} worker{'s' if workers > 1 else ' '} (2008 creates): "
-                  f"{rate:8.0f} creates/s  ({rate / floor:.2f}x the emulator alone)")
+                  f"{served:8.0f} creates/s  ({served / floor:.2f}x the emulator alone)")
     finally:
         stop(emulator)
 

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from loopback import create_request, read_answer, throughput
 
 from compat._serving import Stack, bind, server_stack
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator, ManualClock
@@ -265,26 +266,7 @@ def start_serve() -> float:
 
 
 def raw_request(served: Served) -> bytes:
-    body = encode_form(FORM.items())
-    host, port = served.address
-    head = (
-        f"POST {PATH} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: {AUTH}\r\n"
-        "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode("ascii") + body
-
-
-def read_response(sock: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 201"), head
-    length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
-    while len(body) < length:
-        body += sock.recv(65536)
-    return body
+    return create_request(served.address, PATH, encode_form(FORM.items()), AUTH)
 
 
 @contextlib.contextmanager
@@ -295,7 +277,7 @@ def raw_client(served: Served) -> Iterator[Callable[[], object]]:
 
         def create() -> object:
             sock.sendall(request)
-            return read_response(sock)
+            return read_answer(sock)
 
         yield create
 
@@ -327,32 +309,6 @@ def alternating(creates: dict[str, Callable[[], object]], rounds: int,
                 create()
                 batch.append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in times.items()}
-
-
-async def throughput(served: Served, clients: int, seconds: float) -> float:
-    """Creates per second with ``clients`` keep-alive raw-socket connections."""
-    request = raw_request(served)
-    done = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal done
-        reader, writer = await asyncio.open_connection(*served.address)
-        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        while time.perf_counter() < stop:
-            writer.write(request)
-            await writer.drain()
-            head = await reader.readuntil(b"\r\n\r\n")
-            assert head.startswith(b"HTTP/1.1 201"), head
-            length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
-            await reader.readexactly(length)
-            done += 1
-        writer.close()
-        await writer.wait_closed()
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    return done / (time.perf_counter() - began)
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -400,7 +356,8 @@ def stacks(rounds: int, per_round: int, seconds: float, throughput_rounds: int) 
         for clients in counts:
             for _ in range(throughput_rounds):
                 for stack, (emulator, _canned) in servers.items():
-                    rate = asyncio.run(throughput(emulator, clients, seconds))
+                    request = raw_request(emulator)
+                    rate = asyncio.run(throughput(emulator.address, request, clients, seconds))
                     rates.setdefault((stack, clients), []).append(rate)
         print("  stack                " + "".join(f"{n:>9d}" for n in counts) + "   64 / 1")
         for stack in servers:
