@@ -63,6 +63,10 @@ class _Constant(Exception):
         self.name = name
 
 
+#: One strict decoder, made once (``json.loads`` with options builds a decoder per call).
+_DECODER: Final = json.JSONDecoder(object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant)
+
+
 def load_json(data: bytes, *, dialect: str) -> Any:
     """Decode one JSON document strictly (see the module rules)."""
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -79,7 +83,7 @@ def load_json(data: bytes, *, dialect: str) -> Any:
     if text.startswith("\ufeff"):
         raise MalformedDocument("JSON document starts with a byte-order mark", dialect=dialect)
     try:
-        return json.loads(text, object_pairs_hook=_pairs_hook, parse_constant=_refuse_constant)
+        return _DECODER.decode(text)
     except _Duplicate as exc:
         raise MalformedDocument(
             f"JSON document repeats the key {exc.key!r}", dialect=dialect

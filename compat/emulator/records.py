@@ -175,8 +175,12 @@ def stored_message(data: dict[str, Any]) -> Message:
     return message
 
 
+#: Compact JSON for stored records, made once (``json.dumps`` with options builds one per call).
+_RECORD_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def record_to_json(record: Record) -> str:
-    return json.dumps(
+    return _RECORD_ENCODER.encode(
         {
             "message": message_to_dict(record.message),
             "seq": record.seq,
@@ -185,8 +189,7 @@ def record_to_json(record: Record) -> str:
             "pending": list(record.pending),
             "due_at": record.due_at.isoformat() if record.due_at else None,
             "outcome_code": record.outcome_code,
-        },
-        separators=(",", ":"),
+        }
     )
 
 
