@@ -9,7 +9,10 @@
    ``twilio.http.HttpClient`` subclass (no HTTP library at all), and by twilio's own ``requests``
    client with a canned transport adapter (the counterpart of ``MockTransport``). Target: ours at
    most 0.5x twilio's per call.
-3. **Against twilio over loopback.** The same creates through ``compat.Client`` and through the
+3. **Where a create's time goes.** Its parts, each timed alone: building the ``NewMessage``, the
+   backend's form, reading the canned answer into a ``Message``, parsing the URL, and httpx sending
+   a prebuilt request and reading the answer.
+4. **Against twilio over loopback.** The same creates through ``compat.Client`` and through the
    official ``twilio.rest.Client``, both pointed at one loopback uvicorn server on 127.0.0.1
    serving the canned response. The server runs in a child process started from this script; it
    counts requests and stops itself once it has answered them all, or after a deadline. Target:
@@ -47,7 +50,8 @@ from twilio.rest import Client as TwilioClient
 
 from compat import backends
 from compat.client import Client
-from compat.model import Message
+from compat.model import Message, NewMessage
+from compat.wire import WireResponse
 
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 TOKEN = "benchmark-token"
@@ -275,6 +279,26 @@ def against_twilio(creates: int, rounds: int = 3, warmup: int = 20) -> tuple[flo
     return ours_best, theirs_best, limit
 
 
+def breakdown(number: int) -> dict[str, float]:
+    """Seconds per call of the parts of one create (best of REPEATS): what the figures in the
+    docs' account of a create come from."""
+    backend = backends.get("2010-04-01")
+    message = NewMessage(to=TO, from_=FROM, body=BODY)
+    answer = WireResponse(201, tuple(CANNED.headers), CANNED.body)
+    url = f"https://api.twilio.com{backend.build_create(ACCOUNT, message).path}"
+    with httpx.Client(transport=canned_transport()) as http:
+        request = http.build_request("POST", url, content=b"To=x")
+        parts: dict[str, Callable[[], object]] = {
+            "NewMessage(to=, from_=, body=)": lambda: NewMessage(to=TO, from_=FROM, body=BODY),
+            "backend.build_create (form)": lambda: backend.build_create(ACCOUNT, message),
+            "backend.parse_message (JSON)": lambda: backend.parse_message(answer),
+            "httpx.URL(url) (parsing)": lambda: httpx.URL(url),
+            "httpx send + read, prebuilt request": lambda: http.send(request).read(),
+        }
+        return {name: min(best_per_call(run, number) for _ in range(REPEATS))
+                for name, run in parts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creates", type=int, default=1000)
@@ -300,11 +324,15 @@ def main() -> None:
         print(f"   {name:32} compat {mine * 1e6:7.1f} us   twilio {twilio_s * 1e6:7.1f} us   "
               f"ratio {mine / twilio_s:5.2f}x   (target <= 0.5x)")
 
+    print("3. the parts of one create, each alone")
+    for name, seconds in breakdown(args.number).items():
+        print(f"   {name:36} {seconds * 1e6:7.1f} us")
+
     if args.skip_loopback:
         return
     ours_s, theirs_s, served = against_twilio(args.creates)
     each = 1e6 / args.creates
-    print(f"3. {args.creates} creates over loopback uvicorn (best of 3; {served} requests served)")
+    print(f"4. {args.creates} creates over loopback uvicorn (best of 3; {served} requests served)")
     print(f"   compat Client          : {ours_s:8.3f} s  ({ours_s * each:.0f} us each)")
     print(f"   twilio Client          : {theirs_s:8.3f} s  ({theirs_s * each:.0f} us each)")
     print(f"   ratio compat / twilio  : {ours_s / theirs_s:8.2f}x   (target < 1)")
