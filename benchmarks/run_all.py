@@ -16,9 +16,9 @@ Rules this script keeps:
   it measured in the same run.
 
 Full runs need the extras ``server``, ``test`` (the official twilio client, Playwright) and
-``bench`` (matplotlib); Node and npm for the Prism comparison; Chromium for the inbox. One full
-run takes about an hour on a 2-core machine, most of it the 1 GB conversion and the 1,000,000
-message store (built once into ``DIR/store-cache``).
+``bench`` (matplotlib); Node and npm for the Prism comparison; Chromium for the inbox. One pass of
+every benchmark took under ten minutes on a 2-core machine, most of it the 1 GB conversion and the
+1,000,000-message store (built once into ``DIR/store-cache``).
 """
 
 from __future__ import annotations
