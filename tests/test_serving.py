@@ -1,5 +1,6 @@
-"""compat._serving: a request body is read whole or not at all, for every app of the package
-(the cassette server used to hand a truncated body on as the request)."""
+"""compat._asgi: a request body is read whole or not at all, for every app of the package (the
+cassette server used to hand a truncated body on as the request), and every app answers the
+lifespan protocol and refuses other scope types alike."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from compat._bodies import BodyTooLarge, ClientGone, read_body
-from compat.emulator.asgi import MAX_BODY
+from compat._asgi import BodyTooLarge, ClientGone, read_body, route
+from compat.emulator import Emulator
+from compat.emulator.asgi import MAX_BODY, EmulatorApp
+from compat.proxy import ProxyApp, ProxyConfig
 from compat.testing.cassette_server import CassetteApp
 from compat.testing.replay import CassetteSession
 
@@ -63,3 +66,51 @@ def test_the_cassette_server_refuses_an_oversized_body(tmp_path: Any) -> None:
         app.close()
     assert sent[0]["status"] == 413
     assert not session.misses  # nothing was matched or recorded from a cut body
+
+
+def _lifespan(app: Callable[..., Awaitable[None]]) -> list[str]:
+    sent: list[str] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message["type"])
+
+    receive = _receiver({"type": "lifespan.startup"}, {"type": "lifespan.shutdown"})
+    asyncio.run(app({"type": "lifespan"}, receive, send))
+    return sent
+
+
+def test_route_runs_the_hooks_in_the_lifespan_protocol() -> None:
+    seen: list[str] = []
+
+    async def start() -> None:
+        seen.append("start")
+
+    async def stop() -> None:
+        seen.append("stop")
+
+    async def http(*_: object) -> None:
+        seen.append("http")
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await route(scope, receive, send, http, serves="the app", start=start, stop=stop)
+
+    assert _lifespan(app) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert seen == ["start", "stop"]
+    asyncio.run(app({"type": "http"}, _receiver(), _receiver()))
+    assert seen == ["start", "stop", "http"]
+
+
+def _app(name: str, tmp_path: Any) -> Any:
+    if name == "the emulator":
+        return EmulatorApp(Emulator())
+    if name == "the proxy":
+        return ProxyApp(ProxyConfig(upstream="http://127.0.0.1:9"))
+    return CassetteApp(CassetteSession(tmp_path / "empty.json", mode="none"))
+
+
+@pytest.mark.parametrize("name", ["the emulator", "the proxy", "the cassette server"])
+def test_every_app_answers_the_lifespan_and_refuses_other_scopes(name: str, tmp_path: Any) -> None:
+    app = _app(name, tmp_path)
+    assert _lifespan(app) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    with pytest.raises(RuntimeError, match=f"{name} serves HTTP only, not 'websocket'"):
+        asyncio.run(app({"type": "websocket"}, _receiver(), _receiver()))

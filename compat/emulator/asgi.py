@@ -23,12 +23,12 @@ Rules this module keeps:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Generic, Protocol, TypeVar
 
 import anyio.to_thread
 
-from compat._bodies import BodyTooLarge, ClientGone, read_body
+from compat._asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, read_body, route
 from compat.emulator.api import Api
 from compat.emulator.callbacks import Dispatcher, OutgoingRequest
 from compat.emulator.errors import api_error
@@ -40,10 +40,6 @@ __all__ = ["MAX_BODY", "EmulatorApp", "Host", "handle_async"]
 
 MAX_BODY = 1024 * 1024
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 
 class Host(Protocol):
@@ -99,26 +95,16 @@ class EmulatorApp(Generic[H]):
         emulator.dispatcher.background = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-        else:
-            raise RuntimeError(f"the emulator serves HTTP only, not {kind!r}")
+        await route(scope, receive, send, self._http, serves="the emulator",
+                    start=self._start, stop=self._stop)
 
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                self.emulator.start_background()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                self.emulator.stop_background()
-                if self.inbox is not None:
-                    self.inbox.close()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+    async def _start(self) -> None:
+        self.emulator.start_background()
+
+    async def _stop(self) -> None:
+        self.emulator.stop_background()
+        if self.inbox is not None:
+            self.inbox.close()
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         emulator = self.emulator

@@ -18,14 +18,12 @@ Rules this module keeps:
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
 import anyio
 import httpx
 
 from compat import backends
-from compat._bodies import BodyTooLarge, ClientGone, read_body
+from compat._asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, read_body, route
 from compat._redact import masked_target
 from compat.backends.base import Backend
 from compat.errors import ApiError, CompatError
@@ -41,10 +39,6 @@ logger = logging.getLogger("compat.proxy")
 
 HEALTH_PATH = "/__proxy/health"
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 
 class _Stalled(Exception):
@@ -80,23 +74,7 @@ class ProxyApp:
         await self.upstream.aclose()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-        else:
-            raise RuntimeError(f"the proxy serves HTTP only, not {kind!r}")
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.aclose()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+        await route(scope, receive, send, self._http, serves="the proxy", stop=self.aclose)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]

@@ -25,9 +25,9 @@ import anyio.to_thread
 import httpx
 
 from compat import backends
-from compat._bodies import BodyTooLarge, ClientGone, read_body
+from compat._asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, read_body, route
 from compat._serving import ThreadedServer, bind
-from compat.emulator.asgi import MAX_BODY, Receive, Scope, Send
+from compat.emulator.asgi import MAX_BODY
 from compat.emulator.server import make_app_server
 from compat.errors import ApiError, CompatError, NoMatchingExchange
 from compat.testing.replay import CassetteSession
@@ -76,16 +76,9 @@ class CassetteApp:
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        if scope["type"] != "http":
-            raise RuntimeError(f"the cassette server serves HTTP only, not {scope['type']!r}")
+        await route(scope, receive, send, self._http, serves="the cassette server")
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         try:
             body = await read_body(receive, MAX_BODY)
