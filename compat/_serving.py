@@ -7,8 +7,9 @@ Rules this module keeps:
   sockets whose proto is ``IPPROTO_TCP``, and with Nagle on every small answer waits about 40 ms
   for a delayed ACK. The socket is bound before the server starts, so its URL is known first.
 * A threaded server returns from :meth:`ThreadedServer.start` only once it accepts connections,
-  and :meth:`ThreadedServer.stop` waits for its thread. Nothing here imports uvicorn: callers hand
-  in a configured ``uvicorn.Server``.
+  and :meth:`ThreadedServer.stop` waits for its thread. uvicorn, an optional extra, is imported
+  on first use (:func:`load_uvicorn`), by this module alone; every served app has the same
+  configuration (:func:`uvicorn_config`).
 * Every server runs on one stack, :func:`server_stack`: uvicorn's httptools protocol on uvloop
   when those are installed (the ``server`` extra installs them; ``benchmarks/bench_served.py``
   measured them faster), else its h11 protocol on asyncio. The protocol-specific code is uvicorn's
@@ -29,6 +30,8 @@ import threading
 import time
 from typing import Any, NamedTuple
 
+from compat.errors import ConfigurationError
+
 __all__ = [
     "MAX_HEAD",
     "PROTOCOLS",
@@ -38,7 +41,9 @@ __all__ = [
     "base_url",
     "bind",
     "head_limited",
+    "load_uvicorn",
     "server_stack",
+    "uvicorn_config",
 ]
 
 #: The longest request head (request line and headers) a server accepts, in bytes.
@@ -56,6 +61,26 @@ class Stack(NamedTuple):
 
     http: str
     loop: str
+
+
+def load_uvicorn(serving: str) -> Any:
+    """The ``uvicorn`` module; :class:`~compat.errors.ConfigurationError` saying how to install it
+    when it is absent (``serving`` names what needed it: "the emulator", "the proxy")."""
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ConfigurationError(
+            f"serving {serving} needs uvicorn: pip install 'twilio-compat[server]'"
+        ) from None
+    return uvicorn
+
+
+def uvicorn_config(uvicorn: Any, app: Any, *, http: Any, loop: str, **options: Any) -> Any:
+    """The ``uvicorn.Config`` every served app shares: the lifespan protocol on, no websockets,
+    ``http`` (a protocol class or its import string) on ``loop``, request heads capped at
+    :data:`MAX_HEAD` on h11 too; ``options`` add the rest."""
+    return uvicorn.Config(app, lifespan="on", ws="none", http=http, loop=loop,
+                          h11_max_incomplete_event_size=MAX_HEAD, **options)
 
 
 def _installed(name: str) -> bool:

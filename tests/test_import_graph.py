@@ -27,7 +27,7 @@ PACKAGE_ROOT = Path(compat.__file__).resolve().parent
 
 #: Function-level imports allowed, as ``(importing module, imported module)``, and why.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
-    ("compat.emulator.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
+    ("compat._serving", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.emulator.callbacks", "httpx"): "the callback sender's client: serving starts faster",
     ("compat.emulator.callbacks", "compat._limits"): "the sender's bounded reader imports httpx",
     ("compat.cli", "compat.emulator"): "the CLI starts fast: --help and --version need no emulator",
@@ -57,7 +57,6 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     "in-process transports are httpx transports",
     ("compat.segments", "regex"): "serving starts faster: only split() of a body beyond GSM-7 "
     "and ASCII needs a current-Unicode grapheme pass",
-    ("compat.proxy.server", "uvicorn"): "an optional extra ([server]); only serving needs it",
     ("compat.testing.golden", "jsonschema"): "an optional dependency (the [test] extra)",
     ("compat.testing.golden", "referencing"): "an optional dependency (the [test] extra)",
     ("compat.convert.validation", "jsonschema"): "an optional dependency (the [test] extra); "

@@ -6,8 +6,7 @@ uvicorn). Sockets are TCP with Nagle's algorithm off. Stopping waits for the ser
 Each request must arrive whole within ``read_timeout`` seconds (default
 :data:`DEFAULT_READ_TIMEOUT`) or its connection is closed (:mod:`.guard`). Servers run on
 :func:`compat._serving.server_stack` (httptools on uvloop where installed, else h11 on asyncio)
-unless ``stack`` names another; the guard reads only what both protocols keep. uvicorn is
-imported only here.
+unless ``stack`` names another; the guard reads only what both protocols keep.
 """
 
 from __future__ import annotations
@@ -16,18 +15,18 @@ import socket
 from typing import Any, Generic, TypeVar
 
 from compat._serving import (
-    MAX_HEAD,
     PROTOCOLS,
     Stack,
     ThreadedServer,
     base_url,
     bind,
     head_limited,
+    load_uvicorn,
     server_stack,
+    uvicorn_config,
 )
 from compat.emulator.asgi import EmulatorApp, Host
 from compat.emulator.guard import guarded_protocol
-from compat.errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_READ_TIMEOUT",
@@ -45,26 +44,14 @@ DEFAULT_READ_TIMEOUT = 10.0
 H = TypeVar("H", bound=Host)
 
 
-def _uvicorn() -> Any:
-    try:
-        import uvicorn
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise ConfigurationError(
-            "serving the emulator needs uvicorn: pip install 'twilio-compat[server]'"
-        ) from None
-    return uvicorn
-
-
 def _protocol(uvicorn: Any, http: str) -> Any:
     return uvicorn.importer.import_from_string(PROTOCOLS[http])
 
 
 def _config(uvicorn: Any, app: Any, protocol: type[Any], stack: Stack, **options: Any) -> Any:
-    """The one uvicorn configuration of the emulator and the cassette server."""
-    return uvicorn.Config(
-        app, lifespan="on", ws="none", http=protocol, loop=stack.loop,
-        h11_max_incomplete_event_size=MAX_HEAD, timeout_keep_alive=30, **options,
-    )
+    """The uvicorn configuration of the emulator and the cassette server."""
+    return uvicorn_config(uvicorn, app, http=protocol, loop=stack.loop, timeout_keep_alive=30,
+                          **options)
 
 
 def make_server(
@@ -80,7 +67,7 @@ def make_server(
     page at ``/`` (see :class:`~.asgi.EmulatorApp`); a connection whose request has not fully
     arrived ``read_timeout`` seconds after it began is closed (:mod:`.guard`). ``stack``: the
     protocol and loop, :func:`~compat._serving.server_stack` by default."""
-    uvicorn = _uvicorn()
+    uvicorn = load_uvicorn("the emulator")
     stack = stack or server_stack()
     protocol = guarded_protocol(_protocol(uvicorn, stack.http), read_timeout)
     config = _config(uvicorn, EmulatorApp(emulator, inbox=inbox), protocol, stack,
@@ -91,7 +78,7 @@ def make_server(
 def make_app_server(app: Any, *, log_level: str = "warning", stack: Stack | None = None) -> Any:
     """A configured ``uvicorn.Server`` for another ASGI app of the package (a cassette server),
     on the same stack as the emulator, with the same head limit and no read deadline."""
-    uvicorn = _uvicorn()
+    uvicorn = load_uvicorn("a cassette")
     stack = stack or server_stack()
     protocol = head_limited(_protocol(uvicorn, stack.http))
     config = _config(uvicorn, app, protocol, stack, log_level=log_level, access_log=False)

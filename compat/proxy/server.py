@@ -7,8 +7,7 @@ uses :class:`compat.proxy._protocol.HeaderDeadlineProtocol` (request heads withi
 ``timeout_keep_alive`` = ``keep_alive``, and the app's own body deadline, so a
 stalled connection never holds a worker. With several workers, each process builds its app from
 the ``COMPAT_PROXY_*`` variables (:func:`compat.proxy.from_environment`), which :func:`run` sets
-from the configuration; the auth token variable is inherited, never written. uvicorn is imported
-only here.
+from the configuration; the auth token variable is inherited, never written.
 """
 
 from __future__ import annotations
@@ -17,7 +16,14 @@ import os
 import socket
 from typing import Any, TextIO
 
-from compat._serving import MAX_HEAD, ThreadedServer, base_url, bind, server_stack
+from compat._serving import (
+    ThreadedServer,
+    base_url,
+    bind,
+    load_uvicorn,
+    server_stack,
+    uvicorn_config,
+)
 from compat.errors import ConfigurationError
 from compat.proxy.app import ProxyApp
 from compat.proxy.config import ProxyConfig
@@ -30,22 +36,10 @@ PROTOCOL = "compat.proxy._protocol:HeaderDeadlineProtocol"
 FACTORY = "compat.proxy:from_environment"
 
 
-def _uvicorn() -> Any:
-    try:
-        import uvicorn
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise ConfigurationError(
-            "serving the proxy needs uvicorn: pip install 'twilio-compat[server]'"
-        ) from None
-    return uvicorn
-
-
 def _config(app: Any, config: ProxyConfig, *, log_level: str, **extra: Any) -> Any:
-    uvicorn = _uvicorn()
-    server_config = uvicorn.Config(
-        app, lifespan="on", log_level=log_level, access_log=False, ws="none", http=PROTOCOL,
-        loop=server_stack().loop, h11_max_incomplete_event_size=MAX_HEAD,
-        timeout_keep_alive=config.keep_alive, **extra,
+    server_config = uvicorn_config(
+        load_uvicorn("the proxy"), app, http=PROTOCOL, loop=server_stack().loop,
+        log_level=log_level, access_log=False, timeout_keep_alive=config.keep_alive, **extra,
     )
     server_config.compat_header_timeout = config.header_timeout
     return server_config
@@ -53,7 +47,7 @@ def _config(app: Any, config: ProxyConfig, *, log_level: str, **extra: Any) -> A
 
 def make_server(app: ProxyApp, *, log_level: str = "warning") -> Any:
     """A configured ``uvicorn.Server`` for ``app`` (not started)."""
-    return _uvicorn().Server(_config(app, app.config, log_level=log_level))
+    return load_uvicorn("the proxy").Server(_config(app, app.config, log_level=log_level))
 
 
 class ServedProxy:
@@ -93,7 +87,7 @@ def serve_in_thread(app: ProxyApp, host: str = "127.0.0.1", port: int = 0, *,
 def run(config: ProxyConfig, *, host: str, port: int, workers: int = 1,
         log_level: str = "warning", out: TextIO) -> int:
     """Serve until interrupted (the ``proxy`` command). Returns the exit status."""
-    uvicorn = _uvicorn()
+    uvicorn = load_uvicorn("the proxy")
     try:
         sock = bind(host, port)
     except (OSError, OverflowError) as exc:
