@@ -142,17 +142,22 @@ class BoundedBody:
         return body
 
 
-def _encoding(response: httpx.Response) -> str:
-    return (response.headers.get("content-encoding") or "").strip().lower()
-
-
-def _check_length(response: httpx.Response, limit: int, where: str) -> None:
+def _body_for(response: httpx.Response, limit: int, where: str) -> tuple[BoundedBody, bool]:
+    """The bounded body to fill from ``response``, and whether its raw chunks feed it (else httpx
+    decodes them first). A body already read (by an event hook) is in it whole: only the check
+    is left. A declared ``Content-Length`` over ``limit`` is refused before anything is read."""
+    if response.is_stream_consumed:
+        body = BoundedBody(limit, where=where)
+        body.add_decoded(response.content)
+        return body, False
     declared = response.headers.get("content-length", "").strip()
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise HostileDocument(
             f"{_prefix(where)}the response body is over the {limit}-byte limit "
             f"(Content-Length: {int(declared)})"
         )
+    encoding = (response.headers.get("content-encoding") or "").strip().lower()
+    return BoundedBody(limit, encoding, where=where), BoundedBody.handles(encoding)
 
 
 def read_limited(
@@ -160,19 +165,11 @@ def read_limited(
 ) -> bytes:
     """The decoded body of a streamed ``response``, refused past ``limit`` (see the rules)."""
     try:
-        if response.is_stream_consumed:  # read already (an event hook): only the check is left
-            body = BoundedBody(limit, where=where)
-            body.add_decoded(response.content)
-            return body.finish()
-        _check_length(response, limit, where)
-        encoding = _encoding(response)
-        body = BoundedBody(limit, encoding, where=where)
-        if BoundedBody.handles(encoding):
-            for raw in response.iter_raw(STEP):
-                body.feed(raw)
-        else:
-            for decoded in response.iter_bytes(STEP):
-                body.add_decoded(decoded)
+        body, raw = _body_for(response, limit, where)
+        if not response.is_stream_consumed:
+            feed = body.feed if raw else body.add_decoded
+            for chunk in response.iter_raw(STEP) if raw else response.iter_bytes(STEP):
+                feed(chunk)
         return body.finish()
     finally:
         response.close()
@@ -183,19 +180,11 @@ async def aread_limited(
 ) -> bytes:
     """:func:`read_limited` for a response from an ``httpx.AsyncClient``."""
     try:
-        if response.is_stream_consumed:
-            body = BoundedBody(limit, where=where)
-            body.add_decoded(response.content)
-            return body.finish()
-        _check_length(response, limit, where)
-        encoding = _encoding(response)
-        body = BoundedBody(limit, encoding, where=where)
-        if BoundedBody.handles(encoding):
-            async for raw in response.aiter_raw(STEP):
-                body.feed(raw)
-        else:
-            async for decoded in response.aiter_bytes(STEP):
-                body.add_decoded(decoded)
+        body, raw = _body_for(response, limit, where)
+        if not response.is_stream_consumed:
+            feed = body.feed if raw else body.add_decoded
+            async for chunk in response.aiter_raw(STEP) if raw else response.aiter_bytes(STEP):
+                feed(chunk)
         return body.finish()
     finally:
         await response.aclose()
