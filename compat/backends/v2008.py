@@ -33,9 +33,20 @@ from compat.backends.xml_backend import XmlBackend
 from compat.errors import ApiError
 from compat.phone import NumberStyle
 
-__all__ = ["CONTENT_TYPE", "RULES_2008", "SMS_MESSAGES_PAGE", "Backend2008"]
+__all__ = ["CONTENT_TYPE", "MESSAGE_HEAD", "RULES_2008", "SMS_MESSAGES_PAGE", "Backend2008"]
 
 CONTENT_TYPE: Final = "application/xml"
+
+#: The elements every XML message begins with, 2008 and 2010 alike, in the order written.
+MESSAGE_HEAD: Final = (
+    Field("sid", "Sid"),
+    Field("date_created", "DateCreated", "date"),
+    Field("date_updated", "DateUpdated", "date"),
+    Field("date_sent", "DateSent", "date"),
+    Field("account_sid", "AccountSid"),
+    Field("to", "To", "number"),
+    Field("from_", "From", "number"),
+)
 
 #: The attributes of an ``<SMSMessages>`` page, in the order written (2008 writes none of the
 #: URIs; the 2010 ``/SMS/Messages`` XML kept the same names and writes them).
@@ -62,13 +73,7 @@ RULES_2008: Final = DialectRules(
     create_params=CREATE_PARAMS_LEGACY,
     list_params=LIST_PARAMS_2008,
     fields=(
-        Field("sid", "Sid"),
-        Field("date_created", "DateCreated", "date"),
-        Field("date_updated", "DateUpdated", "date"),
-        Field("date_sent", "DateSent", "date"),
-        Field("account_sid", "AccountSid"),
-        Field("to", "To", "number"),
-        Field("from_", "From", "number"),
+        *MESSAGE_HEAD,
         Field("body", "Body"),
         Field("status", "Status", "status"),
         Field("direction", "Flags", "flags"),

@@ -24,7 +24,7 @@ import attrs
 
 from compat.backends.routes import Routes
 from compat.backends.rules import DialectRules, Field
-from compat.backends.v2008 import SMS_MESSAGES_PAGE
+from compat.backends.v2008 import MESSAGE_HEAD, SMS_MESSAGES_PAGE
 from compat.backends.v2010_sms import RULES_2010_SMS
 from compat.backends.v2010_xml import CONTENT_TYPE, FIELDS_2010_XML, SUBRESOURCES
 from compat.backends.xml_backend import XmlBackend
@@ -32,13 +32,7 @@ from compat.backends.xml_backend import XmlBackend
 __all__ = ["RULES_2010_SMS_XML", "Backend2010SmsXml"]
 
 _FIELDS: Final = (
-    Field("sid", "Sid"),
-    Field("date_created", "DateCreated", "date"),
-    Field("date_updated", "DateUpdated", "date"),
-    Field("date_sent", "DateSent", "date"),
-    Field("account_sid", "AccountSid"),
-    Field("to", "To", "number"),
-    Field("from_", "From", "number"),
+    *MESSAGE_HEAD,
     Field("body", "Body"),
     Field("status", "Status", "status"),
     Field("direction", "Direction", "direction"),

@@ -22,6 +22,7 @@ import attrs
 
 from compat.backends.routes import Routes
 from compat.backends.rules import DialectRules, Field
+from compat.backends.v2008 import MESSAGE_HEAD
 from compat.backends.v2010 import RULES_2010
 from compat.backends.xml_backend import XmlBackend
 
@@ -31,13 +32,7 @@ CONTENT_TYPE: Final = "application/xml"
 
 #: The elements of a 2010 ``<Message>``, in the order written.
 FIELDS_2010_XML: Final = (
-    Field("sid", "Sid"),
-    Field("date_created", "DateCreated", "date"),
-    Field("date_updated", "DateUpdated", "date"),
-    Field("date_sent", "DateSent", "date"),
-    Field("account_sid", "AccountSid"),
-    Field("to", "To", "number"),
-    Field("from_", "From", "number"),
+    *MESSAGE_HEAD,
     Field("messaging_service_sid", "MessagingServiceSid"),
     Field("body", "Body"),
     Field("status", "Status", "status"),
