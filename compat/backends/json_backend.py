@@ -8,6 +8,10 @@ Rules this module keeps:
   ``subresource_uris`` derived from the two SIDs (a create answer lists only the ``media``
   subresource, as Twilio's does). Output is ASCII JSON with ``\\uXXXX`` escapes, so any Python
   string survives the trip.
+* Documents are written as text, not built as dicts for ``json.dumps``: the keys are laid out once
+  per dialect in a template, and each field's writer gives its value's JSON text. The text is byte
+  for byte what ``json.dumps`` writes for the same object (strings go through the same escaping
+  function); ``message_document`` and ``page_document`` give that object.
 * A page document is the rules' ``page_fields`` in their order, the records under the field
   named ``items``.
 * Reading is strict about types (a number where a string belongs raises
@@ -58,7 +62,21 @@ _PAGE_OPTIONAL_COUNTS: Final = ("total", "num_pages")
 _PAGE_URIS: Final = ("uri", "first_page_uri", "next_page_uri", "previous_page_uri",
                      "last_page_uri")
 
-Writer = Callable[[Message], Any]
+Writer = Callable[[Message], str]
+
+#: A string's JSON text, ``\\uXXXX`` escapes for everything outside ASCII: the function
+#: ``json.dumps`` itself uses for strings (its C version where there is one).
+_json_text: Final[Callable[[str], str]] = json.encoder.encode_basestring_ascii
+
+
+def _json_value(value: object) -> str:
+    """The JSON text of a model value: a string escaped as ``json.dumps`` does, ``None`` as
+    ``null``, any other value by ``json.dumps`` itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _json_text(value)
+    return json.dumps(value)
 Reader = Callable[[Mapping[str, Any], str], Any]
 
 
@@ -70,11 +88,14 @@ class JsonBackend(FormBackend):
         self._headers = (("Content-Type", self.rules.content_type),)
         self._types = _JSON_TYPES | {self.rules.content_type}
         fields = self.rules.fields
-        #: The text this dialect writes for each known status (a table of the rules, built once).
-        self._status_names = {s: str(self.rules.status(s)._value_) for s in Status}
-        #: Writers for a create answer and for every other answer (they differ in subresources).
+        #: The JSON text this dialect writes for each known status (a table of the rules, built
+        #: once).
+        self._status_names = {s: _json_text(str(self.rules.status(s)._value_)) for s in Status}
+        #: A create answer's template and writers, and every other answer's (they differ in
+        #: subresources).
+        template = self._template(fields)
         self._writers = {
-            created: tuple((f.wire, self._writer(f, created)) for f in fields)
+            created: (template, tuple(self._writer(f, created) for f in fields))
             for created in (True, False)
         }
         readable = (*self.rules.fields, *self.rules.readable_fields)
@@ -85,75 +106,100 @@ class JsonBackend(FormBackend):
 
     # -- writing ---------------------------------------------------------------------------------
 
+    def _template(self, fields: tuple[Field, ...]) -> str:
+        """The ``%``-template of a message document: each key written once, a ``%s`` per value."""
+        members = (_json_text(f.wire).replace("%", "%%") + ": %s" for f in fields)
+        return "{" + ", ".join(members) + "}"
+
     def _writer(self, field: Field, created: bool) -> Writer:
+        """How ``field``'s value is written: a function from a message to its JSON text."""
         model, kind, style = field.model, field.kind, self.rules.number_style
         value = operator.attrgetter(model)
-        if kind in ("text", "int") or (kind == "number" and style is NumberStyle.E164):
-            return value  # the model's value as it is, read in C
 
-        def number(message: Message) -> Any:
-            return write_number(value(message), style)
+        def text(message: Message) -> str:
+            return _json_value(value(message))
 
-        def date(message: Message) -> Any:
+        def number(message: Message) -> str:
+            return _json_value(write_number(value(message), style))
+
+        def integer(message: Message) -> str:
+            number = value(message)
+            return "null" if number is None else int.__repr__(number)
+
+        def date(message: Message) -> str:
             when = value(message)
-            return None if when is None else format_rfc2822(when)
+            return "null" if when is None else f'"{format_rfc2822(when)}"'
 
         spoken = self._status_names
 
-        def status(message: Message) -> Any:
+        def status(message: Message) -> str:
             said = message.status
-            return spoken.get(said) or said._value_  # an unknown string passes through
+            return spoken.get(said) or _json_text(said._value_)  # an unknown string passes through
 
-        def direction(message: Message) -> Any:
+        def direction(message: Message) -> str:
             named = value(message)
-            return None if named is None else named._value_
+            return "null" if named is None else _json_text(named._value_)
 
         spelling = "f" if kind == "price" else "d"
 
-        def as_string(message: Message) -> Any:
+        def as_string(message: Message) -> str:
             number = value(message)
-            return None if number is None else format(number, spelling)
+            return "null" if number is None else f'"{number:{spelling}}"'
+
+        def uri(message: Message) -> str:
+            return _json_text(self.message_uri(message))
 
         routes = self.rules.routes
 
-        def subresources(message: Message) -> Any:
+        def subresources(message: Message) -> str:
             base = f"{routes.prefix}{message.account_sid}{routes.collection}/{message.sid}"
-            found = {"media": f"{base}/Media{routes.suffix}"}
-            if not created:
-                found["feedback"] = f"{base}/Feedback{routes.suffix}"
-            return found
+            media = _json_text(f"{base}/Media{routes.suffix}")
+            if created:
+                return f'{{"media": {media}}}'
+            feedback = _json_text(f"{base}/Feedback{routes.suffix}")
+            return f'{{"media": {media}, "feedback": {feedback}}}'
 
         writers: dict[str, Writer] = {
-            "number": number, "date": date, "status": status, "direction": direction,
-            "price": as_string, "count": as_string, "uri": self.message_uri,
-            "subresources": subresources,
+            "text": text, "int": integer, "date": date, "status": status, "direction": direction,
+            "price": as_string, "count": as_string, "uri": uri, "subresources": subresources,
+            "number": text if style is NumberStyle.E164 else number,
         }
         return writers[kind]
 
-    def message_document(self, message: Message, created: bool = False) -> dict[str, Any]:
-        """The JSON object this dialect writes for a message."""
-        return {wire: write(message) for wire, write in self._writers[created]}
+    def message_text(self, message: Message, created: bool = False) -> str:
+        """The JSON text this dialect writes for a message (see the module docstring)."""
+        template, writers = self._writers[created]
+        return template % tuple([write(message) for write in writers])
 
-    def _dumps(self, document: object) -> bytes:
-        return json.dumps(document).encode("ascii")
+    def message_document(self, message: Message, created: bool = False) -> dict[str, Any]:
+        """The JSON object this dialect writes for a message, as Python values."""
+        document: dict[str, Any] = json.loads(self.message_text(message, created))
+        return document
 
     def render_message(self, message: Message, *, created: bool = False) -> WireResponse:
         return WireResponse(201 if created else 200, self._headers,
-                            self._dumps(self.message_document(message, created)))
+                            self.message_text(message, created).encode("ascii"))
 
-    def page_document(self, page: MessagePage) -> dict[str, Any]:
-        """The JSON object this dialect writes for a page."""
-        document: dict[str, Any] = {}
+    def page_text(self, page: MessagePage) -> str:
+        """The JSON text this dialect writes for a page: its ``page_fields`` in order, the
+        messages' texts under the field named ``items``."""
+        members = []
         for field in self.rules.page_fields:
             if field.model == "items":
-                write = self.message_document
-                document[field.wire] = [write(m) for m in page.items]
+                write = self.message_text
+                value = "[" + ", ".join([write(m) for m in page.items]) + "]"
             else:
-                document[field.wire] = getattr(page, field.model)
+                value = json.dumps(getattr(page, field.model))
+            members.append(f"{_json_text(field.wire)}: {value}")
+        return "{" + ", ".join(members) + "}"
+
+    def page_document(self, page: MessagePage) -> dict[str, Any]:
+        """The JSON object this dialect writes for a page, as Python values."""
+        document: dict[str, Any] = json.loads(self.page_text(page))
         return document
 
     def render_page(self, page: MessagePage) -> WireResponse:
-        return WireResponse(200, self._headers, self._dumps(self.page_document(page)))
+        return WireResponse(200, self._headers, self.page_text(page).encode("ascii"))
 
     def render_error(self, error: ApiError) -> WireResponse:
         document: dict[str, object] = {}
@@ -163,7 +209,7 @@ class JsonBackend(FormBackend):
         if error.more_info is not None:
             document["more_info"] = error.more_info
         document["status"] = error.status
-        return WireResponse(error.status, self._headers, self._dumps(document))
+        return WireResponse(error.status, self._headers, json.dumps(document).encode("ascii"))
 
     # -- reading ---------------------------------------------------------------------------------
 
