@@ -1,6 +1,7 @@
 """Message lifecycle: which statuses a message goes through, and when.
 
-Rules this module keeps (pure functions over :class:`~compat.emulator.store.Record`; no I/O):
+Rules this module keeps (pure functions over :class:`~compat.emulator.store.Record` values and
+their messages; no I/O):
 
 * A plan is the tuple of statuses still to come after the current one, fixed at creation from the
   recipient's configured :class:`Outcome`. 2010 ``/Messages``: ``sending, sent, delivered`` (or
@@ -15,6 +16,9 @@ Rules this module keeps (pure functions over :class:`~compat.emulator.store.Reco
   ``failed`` or ``undelivered`` sets ``error_code`` and ``error_message``.
 * Which steps call back: every one on 2010 ``/Messages``; only ``sent`` and ``failed`` on the legacy
   dialects, whose status callback reports only the outcome.
+* Steps due are taken as field changes (:func:`take`); the message after them, and the message as
+  each step that calls back left it, are each built once from the fields of the message before
+  and the changes, through the model's constructor (every validator runs).
 """
 
 from __future__ import annotations
