@@ -196,7 +196,7 @@ class Service:
         """Store a new message and run the lifecycle steps already due; returns it as created.
         The status callbacks of those steps go to ``outbox``."""
         now = self.clock.now()
-        stamp = now.replace(microsecond=0)
+        stamp = now.replace(microsecond=0) if now.microsecond else now
         body = content.body or ""
         media = content.media_urls
         code = self.outcome_for(content.to).code
