@@ -145,17 +145,28 @@ class AddressRetention(_ClosedEnum):
     OBFUSCATE = "obfuscate"
 
 
+#: The known members by their strings: what ``Status(value)`` and ``Direction(value)`` return for
+#: them, found without a call through the enum machinery.
+_STATUSES: dict[object, Status] = {member.value: member for member in Status}
+_DIRECTIONS: dict[object, Direction] = {member.value: member for member in Direction}
+
+
 def _status(value: object) -> Status:
-    """``Status(value)``; a member (known or carried) is returned as it is, without a call
-    through the enum machinery."""
-    return value if isinstance(value, Status) else Status(value)
+    """``Status(value)``; a member (known or carried) is returned as it is, and a known string
+    gives its member, both without a call through the enum machinery."""
+    if isinstance(value, Status):
+        return value
+    known = _STATUSES.get(value) if value.__class__ is str else None
+    return known if known is not None else Status(value)
 
 
 def _optional_direction(value: object) -> Direction | None:
-    """``Direction(value)``, ``None`` kept; a member is returned as it is."""
+    """``Direction(value)``, ``None`` kept; a member is returned as it is, and a known string
+    gives its member."""
     if value is None or isinstance(value, Direction):
         return value
-    return Direction(value)
+    known = _DIRECTIONS.get(value) if value.__class__ is str else None
+    return known if known is not None else Direction(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -29,6 +29,9 @@ Unicode spaces, and invisible format characters such as U+200B and U+FEFF) strip
    refused (no vanity-number translation). Exactly ``+`` then 2 to 15 ASCII digits -> ``E164``;
    any other number format -> ``NUMBER``.
 
+A value that is exactly E.164 (every normalized number) is classified at once: no rule before 7
+can take it, and 7 makes it ``E164``.
+
 Numbers become E.164. ``00`` in front of a number means ``+`` in every region, and so does ``011``
 in North American regions; other numbers are read as national numbers of ``region`` (default US, so
 a leading ``1`` is the country code). Validity is structural, not ``is_valid_number``: the 2008
@@ -211,6 +214,13 @@ def _canonical(text: str, region: str) -> str:
 
 def _classify(text: str, region: str) -> tuple[NumberKind, str]:
     """The kind and the value with its outer whitespace stripped."""
+    if _E164.fullmatch(text):  # every normalized number: rules 1 to 6 cannot take it, 7 does
+        return NumberKind.E164, text
+    return _classify_by_rules(text, region)
+
+
+def _classify_by_rules(text: str, region: str) -> tuple[NumberKind, str]:
+    """:func:`_classify` applying every rule in order (kept callable so tests can compare)."""
     s = _EDGES.sub("", text)
     if not s:
         raise _Invalid("it is empty")

@@ -19,6 +19,8 @@ from compat.model import (
     MessageUpdate,
     NewMessage,
     Status,
+    _optional_direction,
+    _status,
 )
 
 SID = "SM" + "0123456789abcdef" * 2
@@ -236,3 +238,25 @@ def test_page_has_next_by_uri_or_count() -> None:
         MessagePage(items=["not a message"])  # type: ignore[list-item]
     with pytest.raises(InvalidParameter):
         MessagePage(items=items, page=-1)
+
+
+@pytest.mark.parametrize("enum", [Status, Direction])
+def test_a_known_string_converts_to_its_member_as_the_enum_call_does(enum: type) -> None:
+    convert = {Status: _status, Direction: _optional_direction}[enum]
+    for member in enum:
+        assert convert(member.value) is enum(member.value) is member
+        assert convert(member) is member
+    carried = convert("carrier-held")
+    assert carried == enum("carrier-held") == "carrier-held"
+    assert carried.known is False
+    with pytest.raises(InvalidParameter):
+        convert("")
+    with pytest.raises(InvalidParameter):
+        convert(3)
+
+
+def test_messages_hold_members_for_known_strings() -> None:
+    message = Message(sid="SM" + "0" * 32, account_sid="AC" + "0" * 32, status="delivered",
+                      direction="outbound-api")
+    assert message.status is Status.DELIVERED
+    assert message.direction is Direction.OUTBOUND_API

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 
 import phonenumbers
 import pytest
@@ -764,3 +765,22 @@ def test_edge_characters_are_every_space() -> None:
     spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
     assert spaces <= set(fast.EDGE_CHARS)
     assert set(fast.EDGE_CHARS) - spaces == set(fast.INVISIBLE)
+
+
+@given(ANY_INPUT, ANY_REGION)
+def test_classify_takes_e164_at_once_as_the_rules_would(text: str, region: str) -> None:
+    """What every normalized number looks like is classified without the rules; they agree."""
+
+    def outcome(classify_: Callable[[str, str], object]) -> object:
+        try:
+            return classify_(text, region.upper())
+        except Invalid as exc:
+            return exc.reason
+
+    assert outcome(phone._classify) == outcome(phone._classify_by_rules)
+
+
+@given(st.from_regex(r"\+[1-9][0-9]{1,14}", fullmatch=True), ANY_REGION)
+def test_every_e164_string_is_e164_by_the_rules(text: str, region: str) -> None:
+    assert phone._classify_by_rules(text, region.upper()) == (NumberKind.E164, text)
+    assert classify(text, region) is NumberKind.E164

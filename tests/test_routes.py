@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +22,15 @@ def test_paths_are_written_with_the_main_suffix_and_read_with_every_one() -> Non
     for suffix in ("", ".xml"):
         assert XML.match(f"/2010-04-01/Accounts/{AC}/Messages{suffix}") == (AC, None)
         assert XML.match(f"/2010-04-01/Accounts/{AC}/Messages/{SM}{suffix}") == (AC, SM)
+    assert XML.suffixes == (".xml", "")
+
+
+def test_the_suffixes_are_worked_out_once_per_value() -> None:
+    assert XML.suffixes is XML.suffixes
+    json = attrs.evolve(XML, suffix=".json", also=())
+    assert json.suffixes == (".json",)
+    assert json.match(f"/2010-04-01/Accounts/{AC}/Messages.json") == (AC, None)
+    assert json.match(f"/2010-04-01/Accounts/{AC}/Messages") is None
     assert XML.suffixes == (".xml", "")
 
 

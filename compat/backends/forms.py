@@ -20,7 +20,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -187,13 +187,23 @@ def _decode_scalar(param: Param, text: str) -> object:
 
 
 def _read(
-    table: tuple[Param, ...], pairs: Sequence[tuple[str, str]], last: dict[str, str]
+    table: tuple[Param, ...],
+    index: Mapping[str, tuple[int, ...]],
+    pairs: Sequence[tuple[str, str]],
+    last: dict[str, str],
 ) -> tuple[dict[str, object], ApiError | None]:
     """The model values a form gives, and the first bad value's error (kept for later, so
-    errors with a stronger claim in Twilio's order are answered first)."""
+    errors with a stronger claim in Twilio's order are answered first).
+
+    Only the parameters the form names are looked at (``index``: the table's positions by the
+    names read, :attr:`~compat.backends.rules.DialectRules.create_index`), in table order."""
     values: dict[str, object] = {}
     first: ApiError | None = None
-    for param in table:
+    named: set[int] = set()
+    for name in last:
+        named.update(index.get(name, ()))
+    for position in sorted(named):
+        param = table[position]
         if param.kind == "list":
             items = tuple(item for item in form_values(pairs, param.wire) if item)
             if items:
@@ -230,7 +240,7 @@ def decode_create(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> NewM
         and any("MessagingServiceSid" in param.names for param in rules.create_params)
     ):
         raise twilio_error(21603, "A 'From' phone number is required.")
-    values, deferred = _read(rules.create_params, pairs, last)
+    values, deferred = _read(rules.create_params, rules.create_index, pairs, last)
     body = last.get("Body")
     if body is not None:
         values["body"] = body
@@ -275,7 +285,7 @@ def _value_error(
 
 def decode_query(pairs: Sequence[tuple[str, str]], rules: DialectRules) -> ListQuery:
     """Read list filters and paging, raising :class:`ApiError` for a bad value."""
-    values, deferred = _read(rules.list_params, pairs, dict(pairs))
+    values, deferred = _read(rules.list_params, rules.list_index, pairs, dict(pairs))
     try:
         query = ListQuery(**values)  # type: ignore[arg-type]
     except InvalidPhoneNumber as exc:

@@ -10,6 +10,8 @@ suffix is not one of this route's, the path is not this route's.
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 __all__ = ["Routes", "extension"]
@@ -32,9 +34,10 @@ class Routes:
     #: Other suffixes the server side accepts for the same resource (never written).
     also: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def suffixes(self) -> tuple[str, ...]:
-        """Every suffix accepted, longest first (so ``.xml`` is tried before the bare path)."""
+        """Every suffix accepted, longest first (so ``.xml`` is tried before the bare path);
+        worked out once per value."""
         return tuple(sorted({self.suffix, *self.also}, key=len, reverse=True))
 
     def list_path(self, account_sid: str) -> str:

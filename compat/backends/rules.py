@@ -7,7 +7,9 @@ Rules this module keeps:
   message documents in the order it writes them (:class:`Field`), how it writes statuses and
   numbers, its limits and their Twilio codes, and its paging style. The bases in
   :mod:`compat.backends.form_backend`, :mod:`~compat.backends.json_backend` and
-  :mod:`~compat.backends.xml_backend` read nothing else, so a new dialect is new data.
+  :mod:`~compat.backends.xml_backend` read nothing else, so a new dialect is new data. What a
+  value derives from its tables (``create_index``, ``list_index``: the parameters each request
+  name is read for) is worked out once per value.
 * The tables below are the building blocks the built-in dialects share; a third party composes
   its own from them (``attrs.evolve`` works on every value here).
 * Statuses: each table maps every known :class:`~compat.model.Status` to the status the dialect
@@ -16,6 +18,7 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -224,6 +227,18 @@ class DialectRules:
     #: for every kind), as paths under the shipped ``schemas/`` folder.
     schemas: Mapping[str, str] = attrs.field(factory=dict)
 
+    @functools.cached_property
+    def create_index(self) -> Mapping[str, tuple[int, ...]]:
+        """For each name a create form is read under, the positions in :attr:`create_params` of
+        the parameters read from it (worked out once per rules value)."""
+        return _index(self.create_params)
+
+    @functools.cached_property
+    def list_index(self) -> Mapping[str, tuple[int, ...]]:
+        """For each name a list query is read under, the positions in :attr:`list_params` of the
+        parameters read from it (worked out once per rules value)."""
+        return _index(self.list_params)
+
     @property
     def carried(self) -> frozenset[str]:
         """The model fields a document of this dialect writes and reads back."""
@@ -239,3 +254,11 @@ class DialectRules:
             if param.model == model:
                 return param.wire
         return model
+
+
+def _index(table: tuple[Param, ...]) -> Mapping[str, tuple[int, ...]]:
+    found: dict[str, tuple[int, ...]] = {}
+    for position, param in enumerate(table):
+        for name in dict.fromkeys((*param.names, param.wire)):
+            found[name] = (*found.get(name, ()), position)
+    return MappingProxyType(found)

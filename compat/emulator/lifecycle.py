@@ -1,6 +1,7 @@
 """Message lifecycle: which statuses a message goes through, and when.
 
-Rules this module keeps (pure functions over :class:`~compat.emulator.store.Record`; no I/O):
+Rules this module keeps (pure functions over :class:`~compat.emulator.store.Record` values and
+their messages; no I/O):
 
 * A plan is the tuple of statuses still to come after the current one, fixed at creation from the
   recipient's configured :class:`Outcome`. 2010 ``/Messages``: ``sending, sent, delivered`` (or
@@ -15,14 +16,19 @@ Rules this module keeps (pure functions over :class:`~compat.emulator.store.Reco
   ``failed`` or ``undelivered`` sets ``error_code`` and ``error_message``.
 * Which steps call back: every one on 2010 ``/Messages``; only ``sent`` and ``failed`` on the legacy
   dialects, whose status callback reports only the outcome.
+* Steps due are taken as field changes (:func:`take`); the message after them, and the message as
+  each step that calls back left it, are each built once from the fields of the message before
+  and the changes, through the model's constructor (every validator runs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
+from typing import NamedTuple
 
 import attrs
 
@@ -36,12 +42,15 @@ __all__ = [
     "DELIVERY_ERRORS",
     "Mode",
     "Outcome",
+    "Steps",
     "calls_back",
     "next_due",
     "plan",
+    "reports_status",
     "run",
     "schedule",
     "step",
+    "take",
 ]
 
 #: Seconds between steps in timed mode: sending, sent, delivered.
@@ -140,6 +149,63 @@ def next_due(
 
 
 _ORDER = ("queued", "sending", "sent", "delivered")
+#: A message's attributes, which are also its constructor's keywords (no field has an alias).
+_MESSAGE_FIELDS = tuple(attribute.name for attribute in attrs.fields(Message))
+
+
+def _fields(message: Message) -> dict[str, object]:
+    return {name: getattr(message, name) for name in _MESSAGE_FIELDS}
+
+
+class Steps(NamedTuple):
+    """The steps of a message due by some time, taken (:func:`take`), as field changes: no
+    message is built here, so a caller holding the message's fields builds each one once."""
+
+    #: Every field the steps change (empty: no step was due).
+    changes: dict[str, object]
+    #: For each step that calls back, the changes up to and including it.
+    reports: list[dict[str, object]]
+    #: The statuses still to come, and when the next one is due.
+    pending: tuple[str, ...]
+    due_at: dt.datetime | None
+
+    def messages(
+        self, message: Message, fields: Mapping[str, object]
+    ) -> tuple[Message, list[Message]]:
+        """``message`` (whose fields are ``fields``) after the steps, and as each reported step
+        left it. Each message is built once, from ``fields`` and the changes."""
+        reached = [Message(**{**fields, **changes}) for changes in self.reports]  # type: ignore[arg-type]
+        if not self.changes:
+            return message, reached
+        return Message(**{**fields, **self.changes}), reached  # type: ignore[arg-type]
+
+
+def take(
+    message: Message,
+    pending: tuple[str, ...],
+    due_at: dt.datetime | None,
+    now: dt.datetime,
+    *,
+    outcome_code: int | None,
+    status_callback: str | None,
+    dialect: str,
+    mode: Mode,
+    delays: tuple[float, ...] = DEFAULT_DELAYS,
+    price_per_segment: Decimal = DEFAULT_PRICE_PER_SEGMENT,
+) -> Steps:
+    """Take every step of ``pending`` due at or before ``now`` (the first at ``due_at``), each
+    stamped with its due time, for ``message`` of a record with that outcome code, status
+    callback and dialect."""
+    changes: dict[str, object] = {}
+    reports: list[dict[str, object]] = []
+    while pending and due_at is not None and due_at <= now:
+        status, pending = pending[0], pending[1:]
+        changes.update(_changes(message, changes, status, due_at, outcome_code,
+                                price_per_segment))
+        if reports_status(status_callback, dialect, status):
+            reports.append(dict(changes))
+        due_at = next_due(status, bool(pending), mode, due_at, delays)
+    return Steps(changes, reports, pending, due_at)
 
 
 def run(
@@ -154,21 +220,16 @@ def run(
 
     Returns the record after them and, for each step that calls back, the message as it stood then.
     """
-    message = record.message
-    changes: dict[str, object] = {}
-    pending, due = record.pending, record.due_at
-    reached: list[Message] = []
-    while pending and due is not None and due <= now:
-        status, pending = pending[0], pending[1:]
-        changes.update(_changes(message, changes, status, due, record.outcome_code,
-                                price_per_segment))
-        if calls_back(record, status):
-            reached.append(attrs.evolve(message, **changes))  # type: ignore[arg-type]
-        due = next_due(status, bool(pending), mode, due, delays)
-    if not changes:
-        return record, reached
-    final = attrs.evolve(message, **changes)  # type: ignore[arg-type]
-    return attrs.evolve(record, message=final, pending=pending, due_at=due), reached
+    steps = take(
+        record.message, record.pending, record.due_at, now,
+        outcome_code=record.outcome_code, status_callback=record.status_callback,
+        dialect=record.dialect, mode=mode, delays=delays, price_per_segment=price_per_segment,
+    )
+    if not steps.changes:
+        return record, []
+    final, reached = steps.messages(record.message, _fields(record.message))
+    updated = attrs.evolve(record, message=final, pending=steps.pending, due_at=steps.due_at)
+    return updated, reached
 
 
 def step(
@@ -210,7 +271,8 @@ def _changes(
     price_per_segment: Decimal,
 ) -> dict[str, object]:
     """The fields reaching ``status`` at ``at`` changes, given the ``earlier`` changes."""
-    at = at.replace(microsecond=0)
+    if at.microsecond:
+        at = at.replace(microsecond=0)
     changes: dict[str, object] = {"status": status, "date_updated": at}
     if status in ("sending", "sent") and earlier.get("date_sent", message.date_sent) is None:
         changes["date_sent"] = at
@@ -239,8 +301,14 @@ def _apply(
 
 def calls_back(record: Record, status: str) -> bool:
     """Whether reaching ``status`` sends a status callback (given the record has a URL)."""
-    if record.status_callback is None:
+    return reports_status(record.status_callback, record.dialect, status)
+
+
+def reports_status(status_callback: str | None, dialect: str, status: str) -> bool:
+    """Whether reaching ``status`` sends a message of ``dialect`` with that status callback URL
+    a callback."""
+    if status_callback is None:
         return False
-    if stops_at_sent(record.dialect):
+    if stops_at_sent(dialect):
         return status in ("sent", "failed")
     return True

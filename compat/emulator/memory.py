@@ -4,8 +4,9 @@ Rules this module keeps:
 
 * Each account has sorted lists of :func:`~.records.order_key` keys: all its messages, its sent
   messages (the only ones a ``DateSent`` filter can match), and one list per ``To`` and per
-  ``From`` number. A list is kept sorted on every change (``bisect``: a binary search, then a move
-  of the entries after the insertion point, which for new messages, the newest, is next to none).
+  ``From`` number. A list is kept sorted on every change: a key not below the last one (a new
+  message, the newest) is appended after that one comparison; any other goes in by ``bisect`` (a
+  binary search, then a move of the entries after the insertion point).
 * A page is read from the shortest list that covers a filter, cut to the window's key range by
   binary search, and walked from the newest end; filters the list does not imply are checked on
   each entry walked. A page token's SID finds its key in a dict, and its place by binary search.
@@ -86,6 +87,8 @@ class MemoryMessages:
             found = self._lists.get(name)
             if found is None:
                 self._lists[name] = [key]
+            elif key >= found[-1]:  # the newest, as a new message almost always is
+                found.append(key)
             else:
                 insort(found, key)
         self._set_due(record)

@@ -101,6 +101,24 @@ class Scheduler:
             price_per_segment=self.price_per_segment,
         )
 
+    def take(
+        self,
+        message: Message,
+        pending: tuple[str, ...],
+        due_at: dt.datetime | None,
+        now: dt.datetime,
+        *,
+        outcome_code: int | None,
+        status_callback: str | None,
+        dialect: str,
+    ) -> lifecycle.Steps:
+        """:func:`.lifecycle.take` with this scheduler's mode, delays and price."""
+        return lifecycle.take(
+            message, pending, due_at, now,
+            outcome_code=outcome_code, status_callback=status_callback, dialect=dialect,
+            mode=self._mode, delays=self.delays, price_per_segment=self.price_per_segment,
+        )
+
     def reschedule(self, record: Record, now: dt.datetime) -> Record:
         """``record`` with its next step due as the mode says (never, in manual mode)."""
         return attrs.evolve(

@@ -196,10 +196,10 @@ class Service:
         """Store a new message and run the lifecycle steps already due; returns it as created.
         The status callbacks of those steps go to ``outbox``."""
         now = self.clock.now()
-        stamp = now.replace(microsecond=0)
+        stamp = now.replace(microsecond=0) if now.microsecond else now
         body = content.body or ""
         media = content.media_urls
-        outcome = self.outcome_for(content.to)
+        code = self.outcome_for(content.to).code
         with self.store.lock:
             seq = self.store.next_seq()
             prefix = "MM" if media else "SM"
@@ -207,37 +207,44 @@ class Service:
             while self.store.get(sid) is not None:  # a database written with another seed
                 seq += 1
                 sid = prefix + self.sids.derive("message", seq)
-            message = Message(
-                sid=sid,
-                account_sid=account_sid,
-                to=content.to,
-                from_=content.from_,
-                body=body,
-                status=origin.status,
-                direction=origin.direction,
-                date_created=stamp,
-                date_updated=stamp,
-                date_sent=stamp if origin.direction is Direction.INBOUND else None,
-                price=None,
-                price_unit="USD",
-                num_segments=segments.analyze(body).segments if body else 1,
-                num_media=len(media),
-                messaging_service_sid=content.messaging_service_sid,
-                api_version=origin.api_version,
-                media_urls=media,
+            fields: dict[str, object] = {
+                "sid": sid,
+                "account_sid": account_sid,
+                "to": content.to,
+                "from_": content.from_,
+                "body": body,
+                "status": origin.status,
+                "direction": origin.direction,
+                "date_created": stamp,
+                "date_updated": stamp,
+                "date_sent": stamp if origin.direction is Direction.INBOUND else None,
+                "price": None,
+                "price_unit": "USD",
+                "num_segments": segments.analyze(body).segments if body else 1,
+                "num_media": len(media),
+                "messaging_service_sid": content.messaging_service_sid,
+                "api_version": origin.api_version,
+                "media_urls": media,
+            }
+            message = Message(**fields)  # type: ignore[arg-type]
+            due_at = self.scheduler.first_due(
+                origin.status, bool(origin.pending), content.send_at, now
             )
+            steps = self.scheduler.take(
+                message, origin.pending, due_at, now,
+                outcome_code=code, status_callback=content.status_callback,
+                dialect=origin.dialect,
+            )
+            final, reached = steps.messages(message, fields)
             record = Record(
-                message=message,
+                message=final,
                 seq=seq,
                 dialect=origin.dialect,
                 status_callback=content.status_callback,
-                pending=origin.pending,
-                due_at=self.scheduler.first_due(
-                    origin.status, bool(origin.pending), content.send_at, now
-                ),
-                outcome_code=outcome.code,
+                pending=steps.pending,
+                due_at=steps.due_at,
+                outcome_code=code,
             )
-            record, reached = self.scheduler.run(record, now)
             self.store.add(record)
         self.scheduler.report(record, reached, outbox)
         return message
