@@ -76,6 +76,61 @@ def test_rfc2822_refusals(text: str) -> None:
         parse_rfc2822(text)
 
 
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                "Dec")
+
+
+def _constructed(day: str, month: str, year: str, hour: str, minute: str, second: str | None,
+                 zone: str) -> dt.datetime:
+    """The date as the datetime constructor makes it from the fields (the reference)."""
+    if zone in ("GMT", "UT", "UTC", "Z", "+0000", "-0000"):
+        tz = UTC
+    else:
+        sign = -1 if zone[0] == "-" else 1
+        hours, minutes = int(zone[1:3]), int(zone[3:])
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"time zone offset {zone!r} is out of range")
+        tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    return dt.datetime(int(year), _MONTH_NAMES.index(month) + 1, int(day), int(hour), int(minute),
+                       int(second or 0), tzinfo=tz)
+
+
+@given(
+    day=st.integers(0, 39).map(str) | st.integers(0, 39).map("{:02d}".format),
+    month=st.sampled_from(_MONTH_NAMES),
+    year=st.integers(0, 9999).map("{:04d}".format),
+    hour=st.integers(0, 29).map("{:02d}".format),
+    minute=st.integers(0, 69).map("{:02d}".format),
+    second=st.none() | st.integers(0, 69).map("{:02d}".format),
+    zone=st.sampled_from(["GMT", "UT", "UTC", "Z", "+0000", "-0000"])
+    | st.tuples(st.sampled_from("+-"), st.integers(0, 29), st.integers(0, 69)).map(
+        lambda z: f"{z[0]}{z[1]:02d}{z[2]:02d}"),
+    day_name=st.booleans(),
+)
+def test_rfc2822_reads_as_the_datetime_constructor(
+    day: str, month: str, year: str, hour: str, minute: str, second: str | None, zone: str,
+    day_name: bool,
+) -> None:
+    """Twilio's UTC form is read by datetime's ISO parser: the same values and the same refusals
+    (out-of-range days, hours, seconds, years) as the constructor, and the UTC singleton."""
+    time = f"{hour}:{minute}" if second is None else f"{hour}:{minute}:{second}"
+    text = f"{'Sun, ' if day_name else ''}{day} {month} {year} {time} {zone}"
+    refusal: str | None = None
+    try:
+        expected = _constructed(day, month, year, hour, minute, second, zone)
+    except ValueError as exc:
+        refusal = str(exc)
+    if refusal is not None:
+        with pytest.raises(ValueError) as raised:  # noqa: PT011 - the backends name the field
+            parse_rfc2822(text)
+        assert str(raised.value) == refusal
+        return
+    parsed = parse_rfc2822(text)
+    assert parsed == expected
+    assert parsed.utcoffset() == expected.utcoffset()
+    assert (parsed.tzinfo is UTC) == (expected.tzinfo is UTC)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
