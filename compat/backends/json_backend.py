@@ -37,7 +37,6 @@ from compat.backends._json import (
     get_str,
     load_json,
     require_int,
-    require_str,
 )
 from compat.backends.codes import plain_error
 from compat.backends.dates import format_rfc2822, parse_rfc2822
@@ -77,7 +76,8 @@ def _json_value(value: object) -> str:
     if isinstance(value, str):
         return _json_text(value)
     return json.dumps(value)
-Reader = Callable[[Mapping[str, Any], str], Any]
+Reader = Callable[[str, Mapping[str, Any], str], Any]
+ReadStep = tuple[str, str, Reader | None, bool, str]
 
 
 class JsonBackend(FormBackend):
@@ -99,9 +99,7 @@ class JsonBackend(FormBackend):
             for created in (True, False)
         }
         readable = (*self.rules.fields, *self.rules.readable_fields)
-        self._readers = tuple(
-            (f.model, self._reader(f)) for f in readable if f.kind not in DERIVED
-        )
+        self._readers = tuple(self._reader(f) for f in readable if f.kind not in DERIVED)
         self._fills_api_version = "api_version" not in self.rules.carried
 
     # -- writing ---------------------------------------------------------------------------------
@@ -216,20 +214,17 @@ class JsonBackend(FormBackend):
     def _fail(self, message: str) -> UnexpectedDocument:
         return UnexpectedDocument(message, dialect=self.name)
 
-    def _reader(self, field: Field) -> Reader:
+    def _reader(self, field: Field) -> ReadStep:
+        """How :meth:`read_message` reads ``field``: its model attribute, its key, what a string
+        value becomes (``None``: the string itself), whether a null (or a missing key) reads as
+        ``None`` rather than being refused, and its kind."""
         key, kind, name, style = field.wire, field.kind, self.name, self.rules.number_style
-        required = field.model in _REQUIRED
+        required = kind == "status" or (kind in ("text", "uri") and field.model in _REQUIRED)
 
-        def text(obj: Mapping[str, Any], where: str) -> Any:
-            if required:
-                return require_str(obj, key, where=where, dialect=name)
-            return get_str(obj, key, where=where, dialect=name)
+        def number(value: str, obj: Mapping[str, Any], where: str) -> Any:
+            return read_number(value, style)
 
-        def number(obj: Mapping[str, Any], where: str) -> Any:
-            return read_number(get_str(obj, key, where=where, dialect=name), style)
-
-        def date(obj: Mapping[str, Any], where: str) -> Any:
-            value = get_str(obj, key, where=where, dialect=name)
+        def date(value: str, obj: Mapping[str, Any], where: str) -> Any:
             if not value:
                 return None
             try:
@@ -237,18 +232,15 @@ class JsonBackend(FormBackend):
             except ValueError:
                 raise self._fail(f"{where}: {key!r} is not an RFC 2822 date: {value!r}") from None
 
-        def status(obj: Mapping[str, Any], where: str) -> Any:
-            value = require_str(obj, key, where=where, dialect=name)
+        def status(value: str, obj: Mapping[str, Any], where: str) -> Any:
             if not value:
                 raise self._fail(f"{where}: {key!r} is empty")
             return _STATUSES.get(value) or Status(value)
 
-        def direction(obj: Mapping[str, Any], where: str) -> Any:
-            value = get_str(obj, key, where=where, dialect=name)
+        def direction(value: str, obj: Mapping[str, Any], where: str) -> Any:
             return (_DIRECTIONS.get(value) or Direction(value)) if value else None
 
-        def price(obj: Mapping[str, Any], where: str) -> Any:
-            value = get_str(obj, key, where=where, dialect=name)
+        def price(value: str, obj: Mapping[str, Any], where: str) -> Any:
             if not value:
                 return None
             number = finite_decimal(value)
@@ -256,33 +248,56 @@ class JsonBackend(FormBackend):
                 raise self._fail(f"{where}: {key!r} is not a decimal number: {value!r}")
             return number
 
-        def count(obj: Mapping[str, Any], where: str) -> Any:
-            value = get_str(obj, key, where=where, dialect=name)
-            if value is None:
-                return None
+        def count(value: str, obj: Mapping[str, Any], where: str) -> Any:
             if not (value.isascii() and value.isdigit() and len(value) <= 18):
                 raise self._fail(f"{where}: {key!r} must be a string of digits, got {value!r}")
             return int(value)
 
-        def integer(obj: Mapping[str, Any], where: str) -> Any:
-            return get_int(obj, key, where=where, dialect=name)
+        def integer(value: str, obj: Mapping[str, Any], where: str) -> Any:
+            return get_int(obj, key, where=where, dialect=name)  # a string: refused there
 
-        readers: dict[str, Reader] = {
-            "text": text, "uri": text, "number": number, "date": date, "status": status,
-            "direction": direction, "price": price, "count": count, "int": integer,
+        readers: dict[str, Reader | None] = {
+            "text": None, "uri": None, "date": date, "status": status, "direction": direction,
+            "price": price, "count": count, "int": integer,
+            "number": None if style is NumberStyle.E164 else number,  # E.164 reads as it is
         }
-        return readers[kind]
+        return field.model, key, readers[kind], not required, kind
 
     def read_message(self, value: object, where: str) -> Message:
-        """A message from a decoded JSON value, or :class:`UnexpectedDocument`."""
+        """A message from a decoded JSON value, or :class:`UnexpectedDocument`.
+
+        One pass over the dialect's fields: a string goes through its field's reader (or is the
+        value itself), a null of an optional field is ``None``; anything else (a missing required
+        key, an integer field's number, a value of the wrong type) is read by the typed getters
+        of :mod:`compat.backends._json`, which name the key and what it should have been.
+        """
         obj = get_object(value, where=where, dialect=self.name)
-        values = {model: read(obj, where) for model, read in self._readers}
+        get = obj.get
+        values: dict[str, Any] = {}
+        for model, key, read, optional, kind in self._readers:
+            found = get(key)
+            if found.__class__ is str:
+                values[model] = found if read is None else read(found, obj, where)
+            elif found is None and optional:
+                values[model] = None
+            else:
+                values[model] = self._read_other(obj, (model, key, read, optional, kind), where)
         if self._fills_api_version:
             values.setdefault("api_version", self.api_version)
         try:
             return Message(**values)
         except InvalidParameter as exc:
             raise self._fail(f"{where}: {exc}") from None
+
+    def _read_other(self, obj: Mapping[str, Any], step: ReadStep, where: str) -> Any:
+        """A value that is not a plain string, nor an optional field's null (see read_message)."""
+        _, key, read, optional, kind = step
+        if kind == "int":
+            return get_int(obj, key, where=where, dialect=self.name)
+        text = get_str(obj, key, where=where, dialect=self.name, required=not optional)
+        if text is None or read is None:
+            return text
+        return read(text, obj, where)
 
     def _document(self, response: WireResponse, what: str, ok: tuple[int, ...]) -> Any:
         self._check_status(response, what, ok)
