@@ -25,6 +25,11 @@ Rules this module keeps:
 * **A caller's httpx client keeps its defaults.** Requests for a caller's client go through its
   ``build_request`` (its headers, cookies and event hooks apply); for a client we made, which has no
   defaults, they are built directly. The library's timeout applies either way.
+* **A request we build directly is the one httpx would build.** :meth:`Edge.request` gives
+  ``httpx.Request`` its headers whole (``Host`` and ``Content-Length`` as httpx adds them, in its
+  order; the client's fixed headers are one ``httpx.Headers`` made with the client, copied for a
+  request with no headers and no body) and its body as a stream that is read at once, so that
+  httpx neither merges nor re-derives them. A test holds the two equal, header for header.
 * **Fixed URLs are parsed once.** The client's own collection URL (where every create and every
   first list page goes) is parsed into an ``httpx.URL`` when the client is made; other targets
   (a message's SID, a next page) are parsed per request.
@@ -88,6 +93,8 @@ _OWN_CLIENT_HEADERS = (("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate"))
 """What httpx.Client adds by default, added by hand when we build requests for our own client."""
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_LENGTH_METHODS = frozenset({"POST", "PUT", "PATCH"})
+"""Methods httpx gives ``Content-Length: 0`` when they have no body."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 USER_AGENT = f"twilio-compat/{__version__} python-httpx/{httpx.__version__}"
@@ -261,6 +268,10 @@ class Edge:
         self._urls = {target: httpx.URL(base_url + target) for target in fixed_targets}
         self._headers = (("Authorization", authorization), ("User-Agent", USER_AGENT))
         self._own_headers = (*self._headers, *_OWN_CLIENT_HEADERS)
+        #: Every target is under the base URL, so every request names the same host.
+        self._host = ("Host", httpx.URL(base_url).netloc.decode("ascii"))
+        #: The whole header set of a request without headers or body (a GET): copied, not built.
+        self._plain_headers = httpx.Headers((self._host, *self._own_headers))
         self._timeout = timeout
         self._timeouts = timeout.as_dict()
         self._reveal = reveal_numbers
@@ -274,15 +285,43 @@ class Edge:
 
     def request(self, request: WireRequest) -> httpx.Request:
         """The httpx request for a client we made: it has no defaults to merge, so the request is
-        built directly (``build_request``'s merging is a measurable share of a create)."""
+        built directly (``build_request``'s merging is a measurable share of a create), with the
+        headers and body httpx would give it (see the module rules)."""
         target = request.target
-        return httpx.Request(
-            request.method,
+        method = request.method.upper()
+        body = request.body
+        if request.headers or body or method in _LENGTH_METHODS:
+            headers = self._headers_for(method, request.headers, body)
+        else:
+            headers = self._plain_headers
+        built = httpx.Request(
+            method,
             self._urls.get(target) or self._base_url + target,
-            headers=request.headers + self._own_headers,
-            content=request.body or None,
+            headers=headers,
+            stream=httpx.ByteStream(body),
             extensions={"timeout": dict(self._timeouts)},
         )
+        built.read()  # as httpx reads a body given as content: request.content is there
+        return built
+
+    def _headers_for(
+        self, method: str, given: tuple[tuple[str, str], ...], body: bytes
+    ) -> httpx.Headers:
+        """The headers ``httpx.Request(content=body)`` ends with, in its order: ``Host`` and an
+        empty POST's ``Content-Length: 0`` first, then the request's headers and the client's,
+        then a body's ``Content-Length``; a header the request sets itself is not added."""
+        named = {name.lower() for name, _ in given}
+        headers: list[tuple[str, str]] = []
+        if "host" not in named:
+            headers.append(self._host)
+        sized = "content-length" in named or "transfer-encoding" in named
+        if not body and not sized and method in _LENGTH_METHODS:
+            headers.append(("Content-Length", "0"))
+        headers += given
+        headers += self._own_headers
+        if body and "content-length" not in named:
+            headers.append(("Content-Length", str(len(body))))
+        return httpx.Headers(headers)
 
     def merged_request(
         self, client: httpx.Client | httpx.AsyncClient, request: WireRequest
