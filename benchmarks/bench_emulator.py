@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+from bytecode import write_caches
 from loopback import create_request, read_answer, throughput
 
 from compat import backends
@@ -167,6 +168,7 @@ def raw_request(url: str) -> tuple[tuple[str, int], bytes]:
 
 def served(count: int, seconds: float) -> None:
     print("== served (twilio-compat serve, loopback, keep-alive) ==")
+    print(f"  {write_caches()}")
     startups = []
     for _ in range(3):
         process, url, startup = start_server()

@@ -41,6 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
+from bytecode import write_caches
 
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, Emulator
 from compat.emulator.database import INSERT, Database, row
@@ -223,6 +224,7 @@ def run(args: argparse.Namespace) -> dict[str, dict[int, dict[str, float]]]:
         results["sqlite"][count] = figures
         report("sqlite", count, figures)
         shutil.rmtree(work.parent)
+    print(write_caches())
     served = [start_to_first_answer() for _ in range(5)]
     print(f"serve start-up to first answer, in memory: median {statistics.median(served):.0f} ms "
           f"(of 5: {', '.join(f'{s:.0f}' for s in served)})")
@@ -291,6 +293,8 @@ def chart(results: dict[str, dict[int, dict[str, float]]], path: str) -> None:
 
 def compare_startup(source: str, rounds: int = 3) -> None:
     """Served start-up of this tree and of ``source``, interleaved, five starts each per round."""
+    print(write_caches())
+    print(write_caches(source))
     for _ in range(rounds):
         other = statistics.median(start_to_first_answer(source=source) for _ in range(5))
         this = statistics.median(start_to_first_answer() for _ in range(5))
