@@ -65,7 +65,7 @@ __all__ = [
 
 
 if _typing.TYPE_CHECKING:
-    from compat._http import RetryPolicy
+    from compat._retry import RetryPolicy
     from compat.client import AsyncClient, Client
     from compat.convert import convert_document, detect
     from compat.model import (
@@ -83,7 +83,7 @@ if _typing.TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "AsyncClient": "compat.client",
     "Client": "compat.client",
-    "RetryPolicy": "compat._http",
+    "RetryPolicy": "compat._retry",
     "convert_document": "compat.convert",
     "detect": "compat.convert",
     **dict.fromkeys(
@@ -95,8 +95,8 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> _typing.Any:
-    """The public names that need more than the errors, imported on first use: the clients and
-    their retry policy need httpx, the converters lxml and every backend, the message model
+    """The public names that need more than the errors, imported on first use: the clients need
+    httpx, their retry policy attrs, the converters lxml and every backend, the message model
     attrs and phonenumbers. ``import compat`` alone (a library catching our errors, the CLI's
     quick commands) loads none of them."""
     if name == "Client" or name == "AsyncClient":
@@ -104,9 +104,9 @@ def __getattr__(name: str) -> _typing.Any:
 
         value = getattr(client, name)
     elif name == "RetryPolicy":
-        from compat import _http
+        from compat import _retry
 
-        value = _http.RetryPolicy
+        value = _retry.RetryPolicy
     elif name == "convert_document" or name == "detect":
         from compat import convert
 

@@ -22,7 +22,8 @@ import attrs
 import httpx
 
 from compat import backends, flows
-from compat._http import Edge, RetryPolicy, basic_authorization
+from compat._http import Edge, basic_authorization
+from compat._retry import RetryPolicy
 from compat.backends.base import Backend
 from compat.errors import ConfigurationError, InvalidParameter
 from compat.model import ACCOUNT_SID, ListQuery, MessageUpdate, NewMessage

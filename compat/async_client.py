@@ -15,7 +15,8 @@ import httpx
 
 from compat import flows
 from compat._client_setup import DEFAULT_BACKEND, DEFAULT_RETRY, Settings
-from compat._http import DEFAULT_TIMEOUT, AsyncSender, Outcome, Pause, RetryPolicy, retrying
+from compat._http import DEFAULT_TIMEOUT, AsyncSender
+from compat._retry import Outcome, Pause, RetryPolicy, retrying
 from compat.async_messages import AsyncMessages
 from compat.backends.base import Backend
 from compat.errors import TransportError

@@ -9,8 +9,8 @@ to ``"2010-04-01"`` keeps every call the same. ``client.messages`` (:mod:`compat
 Rules this module keeps:
 
 * **One driver loop per client, nothing else.** Operations live in :mod:`compat.flows`, retries in
-  :mod:`compat._http`, set-up and argument checks in :mod:`compat._client_setup`; async is not a
-  subclass of sync.
+  :mod:`compat._retry`, sending in :mod:`compat._http`, set-up and argument checks in
+  :mod:`compat._client_setup`; async is not a subclass of sync.
 * **Refuse early.** Missing credentials and bad settings raise
   :class:`~compat.errors.ConfigurationError` on construction; bad arguments, unsupported operations
   and over-long bodies raise before any request.
@@ -37,7 +37,8 @@ from compat._client_setup import (
     DEFAULT_RETRY,
     Settings,
 )
-from compat._http import DEFAULT_TIMEOUT, Outcome, Pause, RetryPolicy, SyncSender, retrying
+from compat._http import DEFAULT_TIMEOUT, SyncSender
+from compat._retry import Outcome, Pause, RetryPolicy, retrying
 from compat.async_client import AsyncClient
 from compat.async_messages import AsyncMessageContext, AsyncMessageListing, AsyncMessages
 from compat.backends.base import Backend

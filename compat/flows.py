@@ -3,7 +3,7 @@
 A flow is a generator (httpx's ``Auth.auth_flow`` pattern): it yields a
 :class:`~compat.wire.WireRequest`, is sent the :class:`~compat.wire.WireResponse`, and finally
 returns the operation's result. The drivers in :mod:`compat.client` do the sending; retries wrap a
-flow from outside (:func:`compat._http.retrying`).
+flow from outside (:func:`compat._retry.retrying`).
 
 Rules this module keeps:
 

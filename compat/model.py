@@ -145,19 +145,13 @@ class AddressRetention(_ClosedEnum):
     OBFUSCATE = "obfuscate"
 
 
-#: The known members by their strings: what ``Status(value)`` and ``Direction(value)`` return for
-#: them, found without a call through the enum machinery.
-_STATUSES: dict[object, Status] = {member.value: member for member in Status}
-_DIRECTIONS: dict[object, Direction] = {member.value: member for member in Direction}
-
-
 def _status(value: object) -> Status:
     """``Status(value)``; a member (known or carried) is returned as it is, and a known string
     gives its member, both without a call through the enum machinery."""
     if isinstance(value, Status):
         return value
-    known = _STATUSES.get(value) if value.__class__ is str else None
-    return known if known is not None else Status(value)
+    known = Status._value2member_map_.get(value) if value.__class__ is str else None
+    return known if isinstance(known, Status) else Status(value)
 
 
 def _optional_direction(value: object) -> Direction | None:
@@ -165,8 +159,8 @@ def _optional_direction(value: object) -> Direction | None:
     gives its member."""
     if value is None or isinstance(value, Direction):
         return value
-    known = _DIRECTIONS.get(value) if value.__class__ is str else None
-    return known if known is not None else Direction(value)
+    known = Direction._value2member_map_.get(value) if value.__class__ is str else None
+    return known if isinstance(known, Direction) else Direction(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -15,8 +15,9 @@ import httpx
 import pytest
 
 from compat import backends
-from compat._http import RetryPolicy, basic_authorization
+from compat._http import basic_authorization
 from compat._redact import mask_number, masked_target
+from compat._retry import RetryPolicy
 from compat.client import AsyncClient, Client
 from compat.errors import ApiError, CompatError, ConfigurationError, ConnectError
 from compat.model import ListQuery

@@ -12,7 +12,7 @@ from collections.abc import Generator
 
 import pytest
 
-from compat._http import Outcome, Pause, RetryPolicy, retrying
+from compat._retry import Outcome, Pause, RetryPolicy, retrying
 from compat.errors import ConnectError, ReadError
 from compat.wire import WireRequest, WireResponse
 

@@ -50,7 +50,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("compat.cli", "compat.proxy.command"): "the CLI starts fast; only proxy needs the proxy "
     "and httpx's async client",
     ("compat", "compat.client"): "serving starts faster: the clients need httpx, the server not",
-    ("compat", "compat._http"): "serving starts faster: the retry policy's module needs httpx",
+    ("compat", "compat._retry"): "import compat stays cheap: the retry policy needs attrs",
     ("compat.emulator.core", "compat.client"): "serving starts faster: only emulator.client() "
     "needs the client (and httpx)",
     ("compat.emulator.core", "compat.emulator.transport"): "serving starts faster: only the "

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from compat._http import RetryPolicy
+from compat._retry import RetryPolicy
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, ServedEmulator
 from compat.proxy import ProxyApp, ProxyConfig
 from compat.proxy.server import ServedProxy, base_url, bind, serve_in_thread

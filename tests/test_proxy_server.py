@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from compat import backends
-from compat._http import RetryPolicy
+from compat._retry import RetryPolicy
 from compat.emulator import TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, ServedEmulator
 from compat.errors import ConfigurationError
 from compat.proxy import ProxyApp, ProxyConfig, config_from_environment, default_fronts

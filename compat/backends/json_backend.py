@@ -76,7 +76,7 @@ def _json_value(value: object) -> str:
     if isinstance(value, str):
         return _json_text(value)
     return json.dumps(value)
-Reader = Callable[[str, Mapping[str, Any], str], Any]
+Reader = Callable[[str, str], Any]
 ReadStep = tuple[str, str, Reader | None, bool, str]
 
 
@@ -221,10 +221,10 @@ class JsonBackend(FormBackend):
         key, kind, name, style = field.wire, field.kind, self.name, self.rules.number_style
         required = kind == "status" or (kind in ("text", "uri") and field.model in _REQUIRED)
 
-        def number(value: str, obj: Mapping[str, Any], where: str) -> Any:
+        def number(value: str, where: str) -> Any:
             return read_number(value, style)
 
-        def date(value: str, obj: Mapping[str, Any], where: str) -> Any:
+        def date(value: str, where: str) -> Any:
             if not value:
                 return None
             try:
@@ -232,15 +232,15 @@ class JsonBackend(FormBackend):
             except ValueError:
                 raise self._fail(f"{where}: {key!r} is not an RFC 2822 date: {value!r}") from None
 
-        def status(value: str, obj: Mapping[str, Any], where: str) -> Any:
+        def status(value: str, where: str) -> Any:
             if not value:
                 raise self._fail(f"{where}: {key!r} is empty")
             return _STATUSES.get(value) or Status(value)
 
-        def direction(value: str, obj: Mapping[str, Any], where: str) -> Any:
+        def direction(value: str, where: str) -> Any:
             return (_DIRECTIONS.get(value) or Direction(value)) if value else None
 
-        def price(value: str, obj: Mapping[str, Any], where: str) -> Any:
+        def price(value: str, where: str) -> Any:
             if not value:
                 return None
             number = finite_decimal(value)
@@ -248,13 +248,13 @@ class JsonBackend(FormBackend):
                 raise self._fail(f"{where}: {key!r} is not a decimal number: {value!r}")
             return number
 
-        def count(value: str, obj: Mapping[str, Any], where: str) -> Any:
+        def count(value: str, where: str) -> Any:
             if not (value.isascii() and value.isdigit() and len(value) <= 18):
                 raise self._fail(f"{where}: {key!r} must be a string of digits, got {value!r}")
             return int(value)
 
-        def integer(value: str, obj: Mapping[str, Any], where: str) -> Any:
-            return get_int(obj, key, where=where, dialect=name)  # a string: refused there
+        def integer(value: str, where: str) -> Any:
+            return get_int({key: value}, key, where=where, dialect=name)  # refused there
 
         readers: dict[str, Reader | None] = {
             "text": None, "uri": None, "date": date, "status": status, "direction": direction,
@@ -277,7 +277,7 @@ class JsonBackend(FormBackend):
         for model, key, read, optional, kind in self._readers:
             found = get(key)
             if found.__class__ is str:
-                values[model] = found if read is None else read(found, obj, where)
+                values[model] = found if read is None else read(found, where)
             elif found is None and optional:
                 values[model] = None
             else:
@@ -297,7 +297,7 @@ class JsonBackend(FormBackend):
         text = get_str(obj, key, where=where, dialect=self.name, required=not optional)
         if text is None or read is None:
             return text
-        return read(text, obj, where)
+        return read(text, where)
 
     def _document(self, response: WireResponse, what: str, ok: tuple[int, ...]) -> Any:
         self._check_status(response, what, ok)

@@ -149,12 +149,6 @@ def next_due(
 
 
 _ORDER = ("queued", "sending", "sent", "delivered")
-#: A message's attributes, which are also its constructor's keywords (no field has an alias).
-_MESSAGE_FIELDS = tuple(attribute.name for attribute in attrs.fields(Message))
-
-
-def _fields(message: Message) -> dict[str, object]:
-    return {name: getattr(message, name) for name in _MESSAGE_FIELDS}
 
 
 class Steps(NamedTuple):
@@ -227,7 +221,7 @@ def run(
     )
     if not steps.changes:
         return record, []
-    final, reached = steps.messages(record.message, _fields(record.message))
+    final, reached = steps.messages(record.message, attrs.asdict(record.message, recurse=False))
     updated = attrs.evolve(record, message=final, pending=steps.pending, due_at=steps.due_at)
     return updated, reached
 

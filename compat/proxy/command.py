@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from compat import backends
-from compat._http import RetryPolicy
+from compat._retry import RetryPolicy
 from compat.errors import CompatError
 from compat.proxy.config import ENV_PREFIX, ProxyConfig, default_fronts
 from compat.proxy.server import run

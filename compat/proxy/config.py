@@ -23,7 +23,7 @@ from typing import Final
 import attrs
 
 from compat import backends
-from compat._http import RetryPolicy
+from compat._retry import RetryPolicy
 from compat.errors import ConfigurationError
 
 __all__ = [

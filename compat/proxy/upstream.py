@@ -5,7 +5,7 @@ Rules this module keeps:
 * The legacy client's ``Authorization`` header is forwarded as it came and is put nowhere else:
   not on this object, not in a log line, not in an error. Log lines name the method and the target,
   with phone numbers masked (:mod:`compat._redact`).
-* Retries follow :mod:`compat._http`: GETs are re-sent after 429/502/503/504 and failed reads; a
+* Retries follow :mod:`compat._retry`: GETs are re-sent after 429/502/503/504 and failed reads; a
   POST is re-sent only after a failure to connect, which means it never left. A create is never sent
   upstream twice.
 * Every failure becomes an :class:`~compat.errors.ApiError` the front can render: a timeout is a
@@ -24,8 +24,9 @@ from collections.abc import Generator
 import httpcore
 import httpx
 
-from compat._http import Pause, RetryPolicy, retrying, transport_error
+from compat._http import transport_error
 from compat._redact import masked_target
+from compat._retry import Pause, RetryPolicy, retrying
 from compat._version import __version__
 from compat.errors import ApiError, ConnectError, ReadError, TransportError
 from compat.wire import WireRequest, WireResponse

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from compat import backends
-from compat._http import RetryPolicy
+from compat._retry import RetryPolicy
 from compat.errors import ApiError, CompatError, ReadError, UnexpectedDocument
 from compat.model import Message
 from tests.fake_twilio import ACCOUNT, TOKEN, client_factory

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from compat import backends
-from compat._http import RetryPolicy
+from compat._retry import RetryPolicy
 from compat.async_client import AsyncClient
 from compat.client import Client
 from compat.errors import HostileDocument, UnexpectedDocument
