@@ -44,6 +44,14 @@ def test_message_text_is_what_json_dumps_writes(
     assert list(document) == [f.wire for f in backend.rules.fields]
     assert document["sid"] == message.sid
     assert document["body"] == message.body
+    assert document["uri"] == backend.message_uri(message)
+    stem = backend.message_uri(message).removesuffix(".json")
+    links = {"media": stem + "/Media.json"} if created else {
+        "media": stem + "/Media.json", "feedback": stem + "/Feedback.json"
+    }
+    assert document.get("subresource_uris", links) == links
+    assert ("subresource_uris" in document) == any(
+        f.kind == "subresources" for f in backend.rules.fields)
 
 
 @pytest.mark.parametrize("backend", BACKENDS, ids=IDS)
@@ -93,3 +101,28 @@ def test_unusual_keys_and_values_of_a_third_party_dialect() -> None:
         "media": ["https://example.com/a.png"], "to": "5558675310", "code": -3,
     }
     assert b'"T\\u00e9xt": "snow \\u2603"' in body
+
+
+@given(message=ms.messages(), created=st.booleans(),
+       prefix=st.text(min_size=1, max_size=8), collection=st.text(max_size=8),
+       suffix=st.text(max_size=5))
+def test_links_of_routes_needing_escapes(
+    message: Message, created: bool, prefix: str, collection: str, suffix: str
+) -> None:
+    """A third-party dialect's routes may hold quotes, ``%``, backslashes or non-ASCII: its
+    ``uri`` and ``subresource_uris`` are still the routes' paths, written as ``json.dumps``
+    writes them."""
+    base = Backend2010()
+    routes = attrs.evolve(base.rules.routes, prefix=prefix, collection=collection,
+                          suffix=suffix)
+    backend = JsonBackend(attrs.evolve(base.rules, name="routed-json", routes=routes))
+    body = backend.render_message(message, created=created).body
+    assert body == as_dumps_writes(body)
+    document = json.loads(body)
+    path = routes.instance_path(message.account_sid, message.sid)
+    assert document["uri"] == path == backend.message_uri(message)
+    stem = path[:len(path) - len(suffix)]
+    expected = {"media": f"{stem}/Media{suffix}"}
+    if not created:
+        expected["feedback"] = f"{stem}/Feedback{suffix}"
+    assert document["subresource_uris"] == expected

@@ -67,7 +67,7 @@ def _zone(text: str) -> dt.timezone:
 
 def format_rfc2822(value: dt.datetime) -> str:
     """An aware datetime as Twilio writes it, whole seconds: ``Fri, 13 Aug 2010 01:16:24 +0000``."""
-    u = value.astimezone(UTC)
+    u = value if value.tzinfo is UTC else value.astimezone(UTC)
     two = _TWO_DIGITS
     return (
         f"{_DAY_NAMES[u.weekday()]}, {two[u.day]} {_MONTH_OF[u.month]} {u.year:04d} "

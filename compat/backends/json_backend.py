@@ -11,7 +11,9 @@ Rules this module keeps:
 * Documents are written as text, not built as dicts for ``json.dumps``: the keys are laid out once
   per dialect in a template, and each field's writer gives its value's JSON text. The text is byte
   for byte what ``json.dumps`` writes for the same object (strings go through the same escaping
-  function); ``message_document`` and ``page_document`` give that object.
+  function); ``message_document`` and ``page_document`` give that object. The derived links are
+  laid out from the rules' routes, escaped once per dialect; the SIDs between them need no
+  escaping, since the model admits only letters and digits in a SID.
 * A page document is the rules' ``page_fields`` in their order, the records under the field
   named ``items``.
 * Reading is strict about types (a number where a string belongs raises
@@ -88,9 +90,10 @@ class JsonBackend(FormBackend):
         self._headers = (("Content-Type", self.rules.content_type),)
         self._types = _JSON_TYPES | {self.rules.content_type}
         fields = self.rules.fields
-        #: The JSON text this dialect writes for each known status (a table of the rules, built
-        #: once).
-        self._status_names = {s: _json_text(str(self.rules.status(s)._value_)) for s in Status}
+        #: The JSON text this dialect writes for each known status, by the status's string (a
+        #: table of the rules, built once; a string key is hashed in C, an enum member is not).
+        self._status_names = {s._value_: _json_text(str(self.rules.status(s)._value_))
+                              for s in Status}
         #: A create answer's template and writers, and every other answer's (they differ in
         #: subresources).
         template = self._template(fields)
@@ -115,7 +118,10 @@ class JsonBackend(FormBackend):
         value = operator.attrgetter(model)
 
         def text(message: Message) -> str:
-            return _json_value(value(message))
+            said = value(message)
+            if said is None:
+                return "null"
+            return _json_text(said) if said.__class__ is str else _json_value(said)
 
         def number(message: Message) -> str:
             return _json_value(write_number(value(message), style))
@@ -131,35 +137,42 @@ class JsonBackend(FormBackend):
         spoken = self._status_names
 
         def status(message: Message) -> str:
-            said = message.status
-            return spoken.get(said) or _json_text(said._value_)  # an unknown string passes through
+            said = message.status._value_
+            return spoken.get(said) or _json_text(said)  # an unknown string passes through
 
         def direction(message: Message) -> str:
             named = value(message)
             return "null" if named is None else _json_text(named._value_)
 
-        spelling = "f" if kind == "price" else "d"
-
-        def as_string(message: Message) -> str:
+        def price(message: Message) -> str:
             number = value(message)
-            return "null" if number is None else f'"{number:{spelling}}"'
+            return "null" if number is None else f'"{number:f}"'
+
+        def count(message: Message) -> str:
+            number = value(message)
+            return "null" if number is None else f'"{number}"'  # the model's counts are ints
+
+        # A message's path is {prefix}{account}{collection}/{sid}{suffix} (Routes.instance_path):
+        # the fixed parts are escaped here, once, without their quotes.
+        routes = self.rules.routes
+        head = _json_text(routes.prefix)[:-1]
+        middle = _json_text(routes.collection + "/")[1:-1]
+        tail = _json_text(routes.suffix)[1:]
+        media = _json_text("/Media" + routes.suffix)[1:]
+        feedback = _json_text("/Feedback" + routes.suffix)[1:]
 
         def uri(message: Message) -> str:
-            return _json_text(self.message_uri(message))
-
-        routes = self.rules.routes
+            return f"{head}{message.account_sid}{middle}{message.sid}{tail}"
 
         def subresources(message: Message) -> str:
-            base = f"{routes.prefix}{message.account_sid}{routes.collection}/{message.sid}"
-            media = _json_text(f"{base}/Media{routes.suffix}")
+            base = f"{head}{message.account_sid}{middle}{message.sid}"
             if created:
-                return f'{{"media": {media}}}'
-            feedback = _json_text(f"{base}/Feedback{routes.suffix}")
-            return f'{{"media": {media}, "feedback": {feedback}}}'
+                return f'{{"media": {base}{media}}}'
+            return f'{{"media": {base}{media}, "feedback": {base}{feedback}}}'
 
         writers: dict[str, Writer] = {
             "text": text, "int": integer, "date": date, "status": status, "direction": direction,
-            "price": as_string, "count": as_string, "uri": uri, "subresources": subresources,
+            "price": price, "count": count, "uri": uri, "subresources": subresources,
             "number": text if style is NumberStyle.E164 else number,
         }
         return writers[kind]
