@@ -124,8 +124,7 @@ class HeadLimit(asyncio.Protocol):
 
 def head_limited(base: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
     """``base`` (one of uvicorn's protocol classes) with :class:`HeadLimit`."""
-    made = type(f"HeadLimited{base.__name__}", (HeadLimit, base), {})
-    return made
+    return type(f"HeadLimited{base.__name__}", (HeadLimit, base), {})
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

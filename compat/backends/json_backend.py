@@ -69,15 +69,6 @@ Writer = Callable[[Message], str]
 #: ``json.dumps`` itself uses for strings (its C version where there is one).
 _json_text: Final[Callable[[str], str]] = json.encoder.encode_basestring_ascii
 
-
-def _json_value(value: object) -> str:
-    """The JSON text of a model value: a string escaped as ``json.dumps`` does, ``None`` as
-    ``null``, any other value by ``json.dumps`` itself."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return _json_text(value)
-    return json.dumps(value)
 Reader = Callable[[str, str], Any]
 ReadStep = tuple[str, str, Reader | None, bool, str]
 
@@ -121,10 +112,11 @@ class JsonBackend(FormBackend):
             said = value(message)
             if said is None:
                 return "null"
-            return _json_text(said) if said.__class__ is str else _json_value(said)
+            return _json_text(said) if said.__class__ is str else json.dumps(said)
 
         def number(message: Message) -> str:
-            return _json_value(write_number(value(message), style))
+            written = write_number(value(message), style)
+            return "null" if written is None else _json_text(written)
 
         def integer(message: Message) -> str:
             number = value(message)
@@ -152,14 +144,13 @@ class JsonBackend(FormBackend):
             number = value(message)
             return "null" if number is None else f'"{number}"'  # the model's counts are ints
 
-        # A message's path is {prefix}{account}{collection}/{sid}{suffix} (Routes.instance_path):
-        # the fixed parts are escaped here, once, without their quotes.
-        routes = self.rules.routes
-        head = _json_text(routes.prefix)[:-1]
-        middle = _json_text(routes.collection + "/")[1:-1]
-        tail = _json_text(routes.suffix)[1:]
-        media = _json_text("/Media" + routes.suffix)[1:]
-        feedback = _json_text("/Feedback" + routes.suffix)[1:]
+        # The fixed text of a message's path, escaped here, once: the SIDs go between.
+        before, between, after = self.rules.routes.instance_parts
+        head = _json_text(before)[:-1]  # the opening quote kept
+        middle = _json_text(between)[1:-1]
+        tail = _json_text(after)[1:]  # the closing quote kept
+        media = _json_text("/Media" + after)[1:]
+        feedback = _json_text("/Feedback" + after)[1:]
 
         def uri(message: Message) -> str:
             return f"{head}{message.account_sid}{middle}{message.sid}{tail}"

@@ -43,8 +43,15 @@ class Routes:
     def list_path(self, account_sid: str) -> str:
         return f"{self.prefix}{account_sid}{self.collection}{self.suffix}"
 
+    @functools.cached_property
+    def instance_parts(self) -> tuple[str, str, str]:
+        """The fixed text of an instance path: before the account SID, between it and the
+        message SID, and after that (what a writer lays out around the two SIDs)."""
+        return self.prefix, f"{self.collection}/", self.suffix
+
     def instance_path(self, account_sid: str, sid: str) -> str:
-        return f"{self.prefix}{account_sid}{self.collection}/{sid}{self.suffix}"
+        before, between, after = self.instance_parts
+        return f"{before}{account_sid}{between}{sid}{after}"
 
     def speaks(self, path: str) -> bool:
         """Whether ``path``'s representation suffix is one this route accepts."""
